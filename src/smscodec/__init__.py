@@ -1,0 +1,49 @@
+"""smscodec: exact SMS encoding, segment counting and the Vonage SMS API protocol.
+
+The public API is listed in ``__all__``; :mod:`smscodec.udh`, :mod:`smscodec.signing`,
+:mod:`smscodec.vonage` and :mod:`smscodec.batch` are submodules.  ``USE_EXTENSIONS``
+tells whether the compiled kernels are live (``SMSCODEC_NO_EXTENSIONS=1`` turns them off).
+"""
+
+from __future__ import annotations
+
+from . import _backend
+from .errors import (
+    ArgumentError,
+    DecodeError,
+    EncodingError,
+    HexError,
+    PayloadError,
+    SignatureError,
+    SmsCodecError,
+    UdhError,
+    WebhookError,
+)
+
+# --- codec core (gsm7.py, hexbody.py, codec.py) ---
+
+# --- segments (segments.py, smart.py) ---
+
+__version__ = "0.1.0"
+
+#: True when every kernel runs compiled; False for the pure-Python twins.
+USE_EXTENSIONS: bool = _backend.backend() == "c"
+#: ``"c"`` or ``"python"``.
+BACKEND: str = _backend.backend()
+
+__all__ = [
+    "BACKEND",
+    "USE_EXTENSIONS",
+    "ArgumentError",
+    "DecodeError",
+    "EncodingError",
+    "HexError",
+    "PayloadError",
+    "SignatureError",
+    "SmsCodecError",
+    "UdhError",
+    "WebhookError",
+    "__version__",
+    # codec core
+    # segments
+]
