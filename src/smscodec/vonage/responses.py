@@ -1,0 +1,455 @@
+"""Parse the SMS API's send response, JSON or XML, into a :class:`SendResponse`.
+
+The API answers HTTP 200 even when it refuses a message: the verdict is the ``status``
+of each part.  One entry per part; a refused request has entries with ``status`` and
+``error-text`` only.  JSON (all values are strings)::
+
+    {"message-count": "1", "messages": [{"to": "447700900000", "message-id": "0A0000000123ABCD1",
+      "status": "0", "remaining-balance": "3.14159265", "message-price": "0.03330000",
+      "network": "12345", "client-ref": "my-ref"}]}
+
+XML (camelCase children)::
+
+    <mt-submission-response><messages count="1"><message><to>447700900000</to>
+      <messageId>0A0000000123ABCD1</messageId><status>0</status>...</message></messages>
+    </mt-submission-response>
+
+Source: the SMS API reference (https://developer.vonage.com/en/api/sms), schemas ``SMS``,
+``SMSXml``, ``Error``, ``ErrorXml`` and ``Message``.
+
+Every malformed body raises :class:`ResponseError` (never ``KeyError``, ``json`` or
+``expat`` errors).  XML with a document type declaration is refused before any entity
+could be declared, let alone expanded (no "billion laughs", no external entities).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccountError",
+    "AuthenticationError",
+    "DestinationError",
+    "InvalidRequestError",
+    "ResponseError",
+    "SendError",
+    "SendResponse",
+    "SentMessage",
+    "ServerError",
+    "ThrottledError",
+    "parse_send_response",
+]
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+from xml.parsers import expat
+
+from ..errors import ArgumentError, SmsCodecError
+from .status import StatusCode
+
+
+class ResponseError(SmsCodecError, ValueError):
+    """A send response body that cannot be parsed.
+
+    Attributes:
+        field: the wire name of the offending field (``"status"``, ``"message-price"``,
+            ``"messageId"``...), or ``None`` when the body as a whole is unreadable.
+    """
+
+    _attrs = ("field",)
+
+    def __init__(self, message: str, *, field: str | None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class SendError(SmsCodecError):
+    """A part of a send request that the API refused (a non-zero ``status``).
+
+    Raised by :meth:`SendResponse.raise_for_status`; the subclass says which family the
+    status belongs to, so callers can catch what they can act on.
+
+    Attributes:
+        status: the :class:`StatusCode` (or the plain ``int`` of an undocumented code).
+        error_text: the API's ``error-text``, if any.
+        to: the recipient of the refused part, if the API said.
+    """
+
+    _attrs = ("status", "error_text", "to")
+
+    def __init__(
+        self, message: str, *, status: StatusCode | int, error_text: str | None, to: str | None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_text = error_text
+        self.to = to
+
+    @property
+    def retryable(self) -> bool:
+        """True when the same request may succeed later (statuses 1, 5 and 10)."""
+        return isinstance(self.status, StatusCode) and self.status.retryable
+
+
+class ThrottledError(SendError):
+    """Sending too fast: 1 Throttled, 10 Too Many Existing Binds.  Back off and retry."""
+
+
+class ServerError(SendError):
+    """5 Internal Error: retry later."""
+
+
+class AuthenticationError(SendError):
+    """4 Invalid Credentials, 14 Invalid Signature, 32 Signature And API Secret Disallowed."""
+
+
+class AccountError(SendError):
+    """The account cannot send: 8 barred, 9 out of credit, 11 not enabled for HTTP, 29 demo mode."""
+
+
+class InvalidRequestError(SendError):
+    """The request itself is wrong: 2, 3, 6, 12, 15, 22, 23."""
+
+
+class DestinationError(SendError):
+    """The recipient cannot be reached: 7 Number Barred, 17 Message Blocked by Provider, 33 De-activated."""
+
+
+_FAMILIES: dict[int, type[SendError]] = {
+    1: ThrottledError,
+    10: ThrottledError,
+    5: ServerError,
+    4: AuthenticationError,
+    14: AuthenticationError,
+    32: AuthenticationError,
+    8: AccountError,
+    9: AccountError,
+    11: AccountError,
+    29: AccountError,
+    2: InvalidRequestError,
+    3: InvalidRequestError,
+    6: InvalidRequestError,
+    12: InvalidRequestError,
+    15: InvalidRequestError,
+    22: InvalidRequestError,
+    23: InvalidRequestError,
+    7: DestinationError,
+    17: DestinationError,
+    33: DestinationError,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class SentMessage:
+    """One part of a send response.
+
+    Attributes:
+        to: the recipient.
+        message_id: Vonage's id for this part (match it with delivery receipts).
+        status: :class:`StatusCode`, or a plain ``int`` for an undocumented code.
+        error_text: why the part was refused (``None`` on success).
+        remaining_balance: the account balance after this part (EUR), or ``None``.
+        message_price: what this part cost (EUR), or ``None``.
+        network: the recipient's network (MCCMNC).
+        client_ref: the ``client-ref`` sent with the request.
+        account_ref: the ``account-ref`` sent with the request.
+    """
+
+    to: str | None
+    message_id: str | None
+    status: StatusCode | int
+    error_text: str | None = None
+    remaining_balance: Decimal | None = None
+    message_price: Decimal | None = None
+    network: str | None = None
+    client_ref: str | None = None
+    account_ref: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the part was accepted for delivery (status 0)."""
+        return self.status == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class SendResponse:
+    """A parsed send response.
+
+    Attributes:
+        message_count: the API's ``message-count`` (the number of parts).
+        messages: one :class:`SentMessage` per part.
+    """
+
+    message_count: int
+    messages: tuple[SentMessage, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is at least one part and every part was accepted."""
+        return bool(self.messages) and all(m.ok for m in self.messages)
+
+    @property
+    def total_price(self) -> Decimal:
+        """The sum of the parts' prices (``Decimal(0)`` when no part has one)."""
+        return sum((m.message_price for m in self.messages if m.message_price is not None), Decimal(0))
+
+    @property
+    def remaining_balance(self) -> Decimal | None:
+        """The balance after the last part that reports one."""
+        balances = [m.remaining_balance for m in self.messages if m.remaining_balance is not None]
+        return balances[-1] if balances else None
+
+    @property
+    def failed(self) -> tuple[SentMessage, ...]:
+        """The parts that were refused."""
+        return tuple(m for m in self.messages if not m.ok)
+
+    def __iter__(self) -> Iterator[SentMessage]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def raise_for_status(self) -> None:
+        """Raise for the first refused part; do nothing when every part was accepted.
+
+        Raises:
+            SendError: a subclass per status family (:class:`ThrottledError`,
+                :class:`ServerError`, :class:`AuthenticationError`, :class:`AccountError`,
+                :class:`InvalidRequestError`, :class:`DestinationError`), or
+                :class:`SendError` itself for an undocumented code.
+            ResponseError: the response lists no message at all.
+        """
+        if not self.messages:
+            raise ResponseError("the response lists no message", field="messages")
+        for index, message in enumerate(self.messages):
+            if message.ok:
+                continue
+            status = message.status
+            cls = _FAMILIES.get(int(status), SendError)
+            name = (
+                f"{int(status)} {status.title}"
+                if isinstance(status, StatusCode)
+                else f"{status} (undocumented)"
+            )
+            detail = f": {message.error_text}" if message.error_text else ""
+            raise cls(
+                f"part {index + 1} of {len(self.messages)} refused with status {name}{detail}",
+                status=status,
+                error_text=message.error_text,
+                to=message.to,
+            )
+
+
+# ---- field conversion ------------------------------------------------------------------
+
+# Money: a plain decimal (the API writes "0.03330000"); bounded so that no exponent or
+# huge number can reach Decimal arithmetic.
+_MONEY = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
+_COUNT = re.compile(r"[0-9]{1,9}")
+
+
+def _money(field: str, value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        value = str(value)  # a JSON number (floats are parsed as Decimal)
+    if not isinstance(value, str) or not _MONEY.fullmatch(value):
+        raise ResponseError(f"{field} must be a decimal amount, got {_show(value)}", field=field)
+    return Decimal(value)
+
+
+def _int(field: str, value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 999_999_999:
+        return int(value)
+    if isinstance(value, str) and _COUNT.fullmatch(value):
+        return int(value)
+    raise ResponseError(f"{field} must be a non-negative integer, got {_show(value)}", field=field)
+
+
+def _text(field: str, value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ResponseError(f"{field} must be a string, got {_show(value)}", field=field)
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# (attribute, JSON name, XML name)
+_STRING_FIELDS = (
+    ("to", "to", "to"),
+    ("message_id", "message-id", "messageId"),
+    ("error_text", "error-text", "errorText"),
+    ("network", "network", "network"),
+    ("client_ref", "client-ref", "clientRef"),
+    ("account_ref", "account-ref", "accountRef"),
+)
+_MONEY_FIELDS = (
+    ("remaining_balance", "remaining-balance", "remainingBalance"),
+    ("message_price", "message-price", "messagePrice"),
+)
+
+
+def _message(entry: dict[str, Any], xml: bool, index: int) -> SentMessage:
+    column = 2 if xml else 1
+    status_field = "status"
+    if status_field not in entry:
+        raise ResponseError(f"message {index + 1} has no status", field=status_field)
+    values: dict[str, Any] = {"status": StatusCode.lookup(_int(status_field, entry[status_field]))}
+    for names in _STRING_FIELDS:
+        values[names[0]] = _text(names[column], entry.get(names[column]))
+    for names in _MONEY_FIELDS:
+        values[names[0]] = _money(names[column], entry.get(names[column]))
+    return SentMessage(**values)
+
+
+# ---- JSON ------------------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ResponseError(f"{name} is not a number the API sends", field=None)
+
+
+def _parse_json(body: str | bytes) -> SendResponse:
+    try:
+        data = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+    except ResponseError:
+        raise
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ResponseError(f"the body is not valid JSON: {exc}", field=None) from None
+    if not isinstance(data, dict):
+        raise ResponseError(f"the body must be a JSON object, got {type(data).__name__}", field=None)
+    messages = data.get("messages")
+    if not isinstance(messages, list):
+        raise ResponseError("messages must be a list of message objects", field="messages")
+    parsed = []
+    for index, entry in enumerate(messages):
+        if not isinstance(entry, dict):
+            raise ResponseError(f"message {index + 1} must be an object", field="messages")
+        parsed.append(_message(entry, False, index))
+    count = _int("message-count", data["message-count"]) if "message-count" in data else len(parsed)
+    return SendResponse(count, tuple(parsed))
+
+
+# ---- XML -------------------------------------------------------------------------------
+
+
+class _Element:
+    __slots__ = ("attrib", "children", "tag", "text")
+
+    def __init__(self, tag: str, attrib: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrib = attrib
+        self.children: list[_Element] = []
+        self.text: list[str] = []
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise ResponseError(
+        "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion attacks)", field=None
+    )
+
+
+def _refuse_external(*_args: object) -> int:
+    raise ResponseError("XML with an external entity reference is refused", field=None)
+
+
+def _read_xml(body: str | bytes) -> _Element:
+    # pyexpat (the parser under xml.etree) driven directly: the handlers below build a
+    # tiny tree and refuse any document type declaration as soon as it starts, before
+    # an entity can be declared.  Undeclared entity references are then plain errors.
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_external
+    root: list[_Element] = []
+    stack: list[_Element] = []
+
+    def start(tag: str, attrib: dict[str, str]) -> None:
+        element = _Element(tag, attrib)
+        if stack:
+            stack[-1].children.append(element)
+        else:
+            root.append(element)
+        stack.append(element)
+
+    def end(_tag: str) -> None:
+        stack.pop()
+
+    def chars(data: str) -> None:
+        if stack:
+            stack[-1].text.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(body, True)
+    except ResponseError:
+        raise
+    except (expat.ExpatError, ValueError, LookupError, RecursionError) as exc:
+        raise ResponseError(f"the body is not well-formed XML: {exc}", field=None) from None
+    if not root:  # pragma: no cover - expat reports "no element found" first
+        raise ResponseError("the body has no XML element", field=None)
+    return root[0]
+
+
+def _parse_xml(body: str | bytes) -> SendResponse:
+    root = _read_xml(body)
+    if root.tag != "mt-submission-response":
+        raise ResponseError(f"the root element must be mt-submission-response, got {root.tag!r}", field=None)
+    containers = [c for c in root.children if c.tag == "messages"]
+    if len(containers) != 1:
+        raise ResponseError("mt-submission-response must hold one messages element", field="messages")
+    container = containers[0]
+    parsed = []
+    for index, element in enumerate(c for c in container.children if c.tag == "message"):
+        entry: dict[str, Any] = {}
+        for child in element.children:
+            if child.tag in entry:
+                raise ResponseError(f"message {index + 1} has two {child.tag} elements", field=child.tag)
+            if child.children:
+                raise ResponseError(f"{child.tag} must hold text only", field=child.tag)
+            entry[child.tag] = "".join(child.text).strip()
+        parsed.append(_message(entry, True, index))
+    count_text = container.attrib.get("count")
+    count = len(parsed) if count_text is None else _int("count", count_text.strip())
+    return SendResponse(count, tuple(parsed))
+
+
+def parse_send_response(body: str | bytes, format: str = "json") -> SendResponse:
+    """Parse the body the send endpoint returned.
+
+    ``format`` is the one in the URL (``/sms/json`` or ``/sms/xml``).  Statuses become
+    :class:`StatusCode` members (undocumented codes stay plain ``int``); amounts become
+    ``Decimal``.  A refused message is *not* an error here: check :attr:`SendResponse.ok`
+    or call :meth:`SendResponse.raise_for_status`.
+
+    Returns:
+        The :class:`SendResponse`.
+
+    Raises:
+        TypeError: ``body`` is not ``str``/``bytes`` or ``format`` not a ``str``.
+        ArgumentError: ``format`` is neither ``"json"`` nor ``"xml"``.
+        ResponseError: a body that is not valid JSON/XML, has the wrong shape, a
+            missing ``status``, or a field of the wrong type (``field`` names it);
+            XML with a DOCTYPE/ENTITY declaration.
+    """
+    if isinstance(body, (bytearray, memoryview)):
+        body = bytes(body)
+    if not isinstance(body, (str, bytes)):
+        raise TypeError(f"body must be str or bytes, not {type(body).__name__}")
+    if not isinstance(format, str):
+        raise TypeError(f"format must be a str, not {type(format).__name__}")
+    kind = format.lower()
+    if kind == "json":
+        return _parse_json(body)
+    if kind == "xml":
+        return _parse_xml(body)
+    raise ArgumentError(f"format must be 'json' or 'xml', got {format!r}", argument="format")
