@@ -23,6 +23,7 @@ from .errors import (
 # --- codec core (gsm7.py, hexbody.py, codec.py) ---
 
 # --- segments (segments.py, smart.py) ---
+from .segments import Segment, SegmentInfo, analyze, count_segments, estimate_cost, split, split_binary
 
 __version__ = "0.1.0"
 
@@ -46,4 +47,11 @@ __all__ = [
     "__version__",
     # codec core
     # segments
+    "Segment",
+    "SegmentInfo",
+    "analyze",
+    "count_segments",
+    "estimate_cost",
+    "split",
+    "split_binary",
 ]
