@@ -1,0 +1,303 @@
+"""Delivery receipts (DLRs): what the carrier reported about one part of a sent message.
+
+Vonage calls the account's delivery-receipt webhook once per part and per status change
+(an intermediate ``accepted`` or ``buffered``, then a final one).  :func:`parse_delivery_receipt`
+turns one such call, in any of its three shapes (GET query, POST form, POST JSON), into a
+validated :class:`DeliveryReceipt`.  Field meanings follow the SMS API reference
+("Delivery Receipt" webhook) and the "Delivery receipts" guide, cited below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum, IntEnum
+from typing import TypeAlias
+
+from ..errors import WebhookError
+from . import _webhook_fields as _f
+from ._webhook_input import WebhookInput, normalize_webhook
+
+__all__ = [
+    "DeliveryErrorCode",
+    "DeliveryReceipt",
+    "DeliveryStatus",
+    "parse_delivery_receipt",
+]
+
+
+class DeliveryStatus(str, Enum):
+    """The ``status`` of a delivery receipt: where the part is in the delivery process.
+
+    The values are the wire words, so ``DeliveryStatus("delivered")`` works and a member
+    compares equal to its word.  ``accepted`` and ``buffered`` are intermediate: a later
+    receipt follows.  The others are final (SMS API reference, ``status`` possible values;
+    Vonage support, "What kind of Delivery Receipts does the Vonage API platform return").
+    """
+
+    #: Accepted for delivery by the downstream carrier, not yet delivered (intermediate).
+    ACCEPTED = "accepted"
+    #: Buffered for later delivery (intermediate).
+    BUFFERED = "buffered"
+    #: Delivered to the handset (final).
+    DELIVERED = "delivered"
+    #: Not delivered within the validity period; Vonage issues this itself after 72 hours
+    #: without a final receipt (final).
+    EXPIRED = "expired"
+    #: Not delivered (final).
+    FAILED = "failed"
+    #: Refused by the downstream carrier (final).
+    REJECTED = "rejected"
+    #: No useful information available (final).
+    UNKNOWN = "unknown"
+
+    @property
+    def is_final(self) -> bool:
+        """True when no further receipt is expected for the part."""
+        return self not in (DeliveryStatus.ACCEPTED, DeliveryStatus.BUFFERED)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class DeliveryErrorCode(IntEnum):
+    """The ``err-code`` of a delivery receipt: why a part was not delivered.
+
+    From the "Delivery receipts" guide, "DLR error codes".  A code not listed here is kept
+    as a plain ``int`` by the parser, never an error: Vonage may add codes.
+    """
+
+    description: str
+    temporary: bool
+
+    def __new__(cls, value: int, description: str, temporary: bool = False) -> DeliveryErrorCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        member.temporary = temporary
+        return member
+
+    DELIVERED = 0, "Delivered"
+    UNKNOWN = 1, "Unknown"
+    # The guide says "retry" for 2, 7 and 8 only: the handset or network was briefly unavailable.
+    ABSENT_SUBSCRIBER_TEMPORARY = 2, "Absent Subscriber - Temporary", True
+    ABSENT_SUBSCRIBER_PERMANENT = 3, "Absent Subscriber - Permanent"
+    CALL_BARRED_BY_USER = 4, "Call Barred by User"
+    PORTABILITY_ERROR = 5, "Portability Error"
+    ANTI_SPAM_REJECTION = 6, "Anti-Spam Rejection"
+    HANDSET_BUSY = 7, "Handset Busy", True
+    NETWORK_ERROR = 8, "Network Error", True
+    ILLEGAL_NUMBER = 9, "Illegal Number"
+    ILLEGAL_MESSAGE = 10, "Illegal Message"
+    UNROUTABLE = 11, "Unroutable"
+    DESTINATION_UNREACHABLE = 12, "Destination Unreachable"
+    SUBSCRIBER_AGE_RESTRICTION = 13, "Subscriber Age Restriction"
+    NUMBER_BLOCKED_BY_CARRIER = 14, "Number Blocked by Carrier"
+    PREPAID_INSUFFICIENT_FUNDS = 15, "Prepaid Insufficient Funds"
+    GENERAL_ERROR = 99, "General Error"
+
+    @classmethod
+    def lookup(cls, code: int) -> DeliveryErrorCode | int:
+        """The member for ``code``, or ``code`` itself when Vonage has not documented it."""
+        try:
+            return cls(code)  # type: ignore[call-arg]  # lookup by value, not a new member
+        except ValueError:
+            return code
+
+
+#: An ``err-code``: a documented :class:`DeliveryErrorCode` or an undocumented plain ``int``.
+ErrorCodeValue: TypeAlias = DeliveryErrorCode | int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryReceipt:
+    """One delivery receipt, validated.
+
+    Construct it with :func:`parse_delivery_receipt`; the keyword-only constructor also
+    works and checks every field (``status`` may be given as its word, ``err_code`` as an
+    int).  Wire names are in brackets.
+
+    Attributes:
+        msisdn: the number the message was sent to (``msisdn``).
+        to: the sender id given as ``from`` when sending (``to``).
+        message_id: Vonage's id of the part this receipt is about (``messageId``); it matches
+            ``message_id`` in the send response.
+        status: where the part is in the delivery process (``status``).
+        network_code: the recipient's network, an MCCMNC such as ``"23410"`` but also words
+            such as ``"US-TOLL-FREE"`` (``network-code``), or None.
+        price: what the part cost (``price``), or None.
+        err_code: why it was not delivered (``err-code``): a :class:`DeliveryErrorCode`, a
+            plain int for an undocumented code, or None when absent.
+        scts: when the carrier reported the status (``scts``), naive: Vonage does not say in
+            which zone the carrier's clock runs (see :func:`parse_delivery_receipt`).
+        message_timestamp: when Vonage started pushing this receipt, UTC, timezone-aware
+            (``message-timestamp``), or None.
+        client_ref: the ``client-ref`` given when sending, or None.
+        api_key: the account that sent the message (``api-key``), or None.
+        timestamp: Unix seconds, present on signed webhooks (``timestamp``), or None.
+        nonce: a random string of signed webhooks (``nonce``), or None.
+        sig: the signature of signed webhooks (``sig``), or None; check it with
+            :func:`~smscodec.vonage.verify_webhook` on the raw fields.
+        extra: fields this version does not know, as sorted ``(name, value)`` pairs.
+    """
+
+    msisdn: str
+    to: str
+    message_id: str
+    status: DeliveryStatus
+    network_code: str | None = None
+    price: Decimal | None = None
+    err_code: ErrorCodeValue | None = None
+    scts: datetime | None = None
+    message_timestamp: datetime | None = None
+    client_ref: str | None = None
+    api_key: str | None = None
+    timestamp: int | None = None
+    nonce: str | None = None
+    sig: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, wire in (("msisdn", "msisdn"), ("to", "to"), ("message_id", "messageId")):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be str, not {type(value).__name__}")
+            if not value:
+                raise WebhookError(f"{wire!r} must not be empty", field=wire)
+        for name in ("network_code", "client_ref", "api_key", "nonce", "sig"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+        status = self.status
+        if not isinstance(status, DeliveryStatus):
+            if not isinstance(status, str):
+                raise TypeError(f"status must be a DeliveryStatus or str, not {type(status).__name__}")
+            object.__setattr__(self, "status", _status(status))
+        if self.price is not None:
+            if not isinstance(self.price, Decimal):
+                raise TypeError(f"price must be Decimal or None, not {type(self.price).__name__}")
+            if not self.price.is_finite() or self.price < 0:
+                raise WebhookError(f"'price' is {self.price}, expected a non-negative amount", field="price")
+        if self.err_code is not None:
+            if not isinstance(self.err_code, int) or isinstance(self.err_code, bool):
+                raise TypeError(f"err_code must be int or None, not {type(self.err_code).__name__}")
+            if self.err_code < 0:
+                raise WebhookError(
+                    f"'err-code' is {self.err_code}, expected a code of 0 or more", field="err-code"
+                )
+            object.__setattr__(self, "err_code", DeliveryErrorCode.lookup(int(self.err_code)))
+        for name in ("scts", "message_timestamp"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, datetime):
+                raise TypeError(f"{name} must be datetime or None, not {type(value).__name__}")
+        if self.message_timestamp is not None and self.message_timestamp.utcoffset() is None:
+            raise WebhookError("'message-timestamp' must be timezone-aware (UTC)", field="message-timestamp")
+        if self.timestamp is not None and (
+            not isinstance(self.timestamp, int) or isinstance(self.timestamp, bool)
+        ):
+            raise TypeError(f"timestamp must be int or None, not {type(self.timestamp).__name__}")
+        if not isinstance(self.extra, tuple):
+            raise TypeError(f"extra must be a tuple of (name, value) pairs, not {type(self.extra).__name__}")
+
+    @property
+    def is_final(self) -> bool:
+        """True when no later receipt is expected for this part (see :attr:`DeliveryStatus.is_final`)."""
+        return self.status.is_final
+
+    @property
+    def delivered(self) -> bool:
+        """True for a ``delivered`` receipt."""
+        return self.status is DeliveryStatus.DELIVERED
+
+    @property
+    def error_description(self) -> str | None:
+        """The documented meaning of :attr:`err_code` (``"Handset Busy"``), or None when unknown or absent."""
+        return self.err_code.description if isinstance(self.err_code, DeliveryErrorCode) else None
+
+    @property
+    def temporary_error(self) -> bool:
+        """True when :attr:`err_code` says the failure was temporary and a new send may succeed."""
+        return isinstance(self.err_code, DeliveryErrorCode) and self.err_code.temporary
+
+
+def _status(word: str) -> DeliveryStatus:
+    try:
+        return DeliveryStatus(word.lower())
+    except ValueError:
+        shown = repr(word) if len(word) <= 40 else repr(word[:40]) + "..."
+        known = ", ".join(member.value for member in DeliveryStatus)
+        raise WebhookError(f"field 'status' is {shown}, expected one of: {known}", field="status") from None
+
+
+# Fields the parser reads; anything else lands in DeliveryReceipt.extra.
+_KNOWN = frozenset(
+    {
+        "msisdn",
+        "to",
+        "network-code",
+        "messageId",
+        "price",
+        "status",
+        "scts",
+        "err-code",
+        "client-ref",
+        "api-key",
+        "message-timestamp",
+        "timestamp",
+        "nonce",
+        "sig",
+    }
+)
+
+
+def parse_delivery_receipt(data: WebhookInput) -> DeliveryReceipt:
+    """Parse one delivery-receipt webhook.
+
+    Args:
+        data: what the web framework decoded (a mapping of wire names to values), or the raw
+            GET query string, POST form body or POST JSON body (``str`` or ``bytes``); see
+            :func:`smscodec.vonage._webhook_input.normalize_webhook` for the exact rules and
+            the 64 KiB size limit.
+
+    ``msisdn``, ``to``, ``messageId`` and ``status`` are required; every other field may be
+    missing or empty (None).  ``status`` must be one of the :class:`DeliveryStatus` words
+    (any case): an unknown word is an error rather than a guess, since a receipt whose status
+    cannot be read says nothing about delivery.  ``err-code`` keeps codes that Vonage has not
+    documented as plain ints.  ``scts`` is read as 20YY-MM-DD HH:MM (seconds tolerated) and
+    returned naive, because the zone of the carrier's clock is not documented.
+
+    Returns:
+        The validated :class:`DeliveryReceipt`.
+
+    Raises:
+        TypeError: ``data`` is not a mapping, ``str`` or bytes.
+        WebhookError: the body is unreadable (``field`` None) or a field is missing or
+            malformed; ``field`` is its wire name (``"err-code"``, ``"message-timestamp"``...).
+            Never any other exception, and never a partly filled receipt.
+    """
+    fields = normalize_webhook(data)
+    price = _f.optional(fields, "price")
+    err_code = _f.optional(fields, "err-code")
+    scts = _f.optional(fields, "scts")
+    message_timestamp = _f.optional(fields, "message-timestamp")
+    timestamp = _f.optional(fields, "timestamp")
+    return DeliveryReceipt(
+        msisdn=_f.required(fields, "msisdn"),
+        to=_f.required(fields, "to"),
+        message_id=_f.required(fields, "messageId"),
+        status=_status(_f.required(fields, "status")),
+        network_code=_f.optional(fields, "network-code"),
+        price=None if price is None else _f.parse_decimal(price, "price"),
+        err_code=None if err_code is None else DeliveryErrorCode.lookup(_f.parse_int(err_code, "err-code")),
+        scts=None if scts is None else _f.parse_scts(scts, "scts"),
+        message_timestamp=(
+            None if message_timestamp is None else _f.parse_message_timestamp(message_timestamp)
+        ),
+        client_ref=_f.optional(fields, "client-ref"),
+        api_key=_f.optional(fields, "api-key"),
+        timestamp=None if timestamp is None else _f.parse_unix_timestamp(timestamp),
+        nonce=_f.optional(fields, "nonce"),
+        sig=_f.optional(fields, "sig"),
+        extra=tuple(sorted((k, v) for k, v in fields.items() if k not in _KNOWN)),
+    )

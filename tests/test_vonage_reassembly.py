@@ -1,0 +1,339 @@
+"""Reassembly of concatenated inbound messages: any order, duplicates, eviction, expiry, threads."""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smscodec.errors import ArgumentError, WebhookError
+from smscodec.vonage.inbound import ConcatInfo, InboundMessage, InboundType, parse_inbound
+from smscodec.vonage.reassembly import Reassembler
+
+TEXTS = ["It was the best of times, ", "it was the worst of times, ", "it was the age of wisdom."]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def part(
+    number: int,
+    total: int = 3,
+    *,
+    reference: str = "08B5",
+    msisdn: str = "447700900001",
+    to: str = "447700900000",
+    text: str | None = None,
+    kind: str = "text",
+    message_id: str | None = None,
+) -> InboundMessage:
+    """One part as Vonage posts it (through the parser, so the test covers the real path)."""
+    fields = {
+        "msisdn": msisdn,
+        "to": to,
+        "messageId": message_id or f"{msisdn}-{reference}-{number}",
+        "type": kind,
+        "text": TEXTS[number - 1] if text is None else text,
+        "keyword": f"KW{number}",
+        "message-timestamp": f"2024-05-01 10:00:0{number % 10}",
+        "concat": "true",
+        "concat-ref": reference,
+        "concat-total": str(total),
+        "concat-part": str(number),
+    }
+    return parse_inbound(fields)
+
+
+def test_three_parts_in_order() -> None:
+    r = Reassembler()
+    assert r.add(part(1)) is None
+    assert r.add(part(2)) is None
+    assert r.pending == 1
+    whole = r.add(part(3))
+    assert whole is not None
+    assert whole.text == "".join(TEXTS)
+    assert whole.concat is None
+    assert not whole.is_part
+    # The first part's metadata.
+    assert whole.message_id == "447700900001-08B5-1"
+    assert whole.keyword == "KW1"
+    assert whole.message_timestamp == datetime(2024, 5, 1, 10, 0, 1, tzinfo=timezone.utc)
+    assert whole.part_ids == ("447700900001-08B5-1", "447700900001-08B5-2", "447700900001-08B5-3")
+    assert r.pending == 0
+
+
+@given(
+    st.permutations([1, 2, 3, 4, 5]),
+    st.lists(st.integers(1, 5), max_size=6),
+    st.randoms(use_true_random=False),
+)
+def test_any_order_with_duplicates_completes_exactly_once(
+    order: list[int], repeats: list[int], rnd: object
+) -> None:
+    texts = [f"<{n}>" for n in range(1, 6)]
+    feed = list(order)
+    for extra in repeats:
+        feed.insert(rnd.randrange(len(feed) + 1), extra)  # type: ignore[attr-defined]
+    r = Reassembler()
+    results = []
+    for n in feed:
+        results.append(r.add(part(n, 5, text=texts[n - 1])))
+    done = [m for m in results if m is not None]
+    assert len(done) == 1
+    # It is returned when the last distinct part arrives.
+    last_new = max(feed.index(n) for n in range(1, 6))
+    assert results[last_new] is done[0]
+    assert done[0].text == "".join(texts)
+    assert done[0].part_ids == tuple(f"447700900001-08B5-{n}" for n in range(1, 6))
+    # Retries after completion (Vonage repeats until it gets a 2xx) are ignored too.
+    for n in range(1, 6):
+        assert r.add(part(n, 5, text=texts[n - 1])) is None
+    assert r.pending == 0
+
+
+def test_duplicate_of_pending_part_keeps_the_first_copy() -> None:
+    r = Reassembler()
+    assert r.add(part(1, 2, text="first ")) is None
+    assert r.add(part(1, 2, text="IMPOSTOR ")) is None
+    whole = r.add(part(2, 2, text="second"))
+    assert whole is not None
+    assert whole.text == "first second"
+
+
+def test_reused_reference_with_new_message_ids_is_a_new_message() -> None:
+    r = Reassembler()
+    r.add(part(1, 2, text="a"))
+    assert r.add(part(2, 2, text="b")).text == "ab"  # type: ignore[union-attr]
+    # Same sender, recipient and reference, later, with fresh Vonage message ids.
+    assert r.add(part(1, 2, text="c", message_id="new-1")) is None
+    whole = r.add(part(2, 2, text="d", message_id="new-2"))
+    assert whole is not None
+    assert whole.text == "cd"
+
+
+def test_messages_are_keyed_by_sender_recipient_reference_and_total() -> None:
+    r = Reassembler()
+    assert r.add(part(1, 2, msisdn="111", text="A1")) is None
+    assert r.add(part(1, 2, msisdn="222", text="B1")) is None
+    assert r.add(part(1, 2, to="999", msisdn="111", text="C1")) is None
+    assert r.add(part(1, 2, reference="08B6", msisdn="111", text="D1")) is None
+    assert r.add(part(1, 3, msisdn="111", text="E1")) is None
+    assert r.pending == 5
+    assert r.add(part(2, 2, msisdn="222", text="B2")).text == "B1B2"  # type: ignore[union-attr]
+    assert r.add(part(2, 2, msisdn="111", text="A2")).text == "A1A2"  # type: ignore[union-attr]
+    assert r.pending == 3
+
+
+def test_single_part_messages_come_straight_back() -> None:
+    r = Reassembler()
+    single = parse_inbound({"msisdn": "1", "to": "2", "messageId": "3", "type": "text", "text": "hi"})
+    assert r.add(single) is single
+    one_of_one = part(1, 1, text="whole")
+    assert r.add(one_of_one) is one_of_one
+    assert r.pending == 0
+
+
+def test_unicode_wins_when_parts_differ() -> None:
+    r = Reassembler()
+    r.add(part(1, 2, text="plain "))
+    whole = r.add(part(2, 2, text="ünïcödé €", kind="unicode"))
+    assert whole is not None
+    assert whole.type is InboundType.UNICODE
+    assert whole.text == "plain ünïcödé €"
+
+
+def binary_part(number: int, total: int, data: str, header: str) -> InboundMessage:
+    return parse_inbound(
+        {"msisdn": "1", "to": "2", "messageId": f"b{number}", "type": "binary", "data": data, "udh": header}
+    )
+
+
+def test_binary_parts_join_their_data() -> None:
+    r = Reassembler()
+    # Parts identified only by their own 8-bit concatenation element (reference 0x42).
+    assert r.add(binary_part(2, 2, "CCDD", "050003420202")) is None
+    whole = r.add(binary_part(1, 2, "aabb", "050003420201"))
+    assert whole is not None
+    assert whole.type is InboundType.BINARY
+    assert whole.data == bytes([0xAA, 0xBB, 0xCC, 0xDD])
+    # The joined message is not a part any more: its header loses the concatenation element.
+    assert whole.udh == b""
+    assert whole.concat is None
+    assert whole.message_id == "b1"
+
+
+def test_binary_header_keeps_other_elements() -> None:
+    r = Reassembler()
+    # Port addressing (IEI 0x05) plus concatenation: the port element survives the join.
+    r.add(binary_part(1, 2, "01", "0B05040B8423F0000307020 1".replace(" ", "")))
+    whole = r.add(binary_part(2, 2, "02", "0B05040B8423F0000307020 2".replace(" ", "")))
+    assert whole is not None
+    assert whole.data == b"\x01\x02"
+    assert whole.udh == bytes.fromhex("0605040B8423F0")
+    assert [e.iei for e in whole.udh_elements] == [0x05]
+
+
+def test_mixing_binary_and_text_parts_is_an_error() -> None:
+    r = Reassembler()
+    r.add(part(1, 2, reference="204", msisdn="1", to="2"))
+    with pytest.raises(WebhookError, match="binary") as info:
+        r.add(binary_part(2, 2, "00", "050003CC0202"))
+    assert info.value.field == "type"
+
+
+def test_eviction_keeps_the_newest_and_hands_back_the_oldest() -> None:
+    clock = FakeClock()
+    r = Reassembler(max_pending=2, clock=clock)
+    r.add(part(1, 2, reference="A"))
+    clock.now += 1
+    r.add(part(1, 2, reference="B"))
+    r.add(part(2, 3, reference="A"))  # a different total: a third message, evicts "A" of 2
+    assert r.pending == 2
+    clock.now += 1
+    r.add(part(1, 2, reference="C"))  # evicts "B"
+    assert r.pending == 2
+    evicted = r.expire()
+    assert [[(m.concat.reference, m.concat.part) for m in parts] for parts in evicted] == [  # type: ignore[union-attr]
+        [("A", 1)],
+        [("B", 1)],
+    ]
+    assert r.expire() == []
+    # The survivors still complete.
+    assert r.add(part(2, 2, reference="C")) is not None
+    assert r.discarded == 0
+
+
+def test_evicted_queue_is_bounded_and_counts_what_it_drops() -> None:
+    r = Reassembler(max_pending=1)
+    for index in range(4):
+        r.add(part(1, 2, reference=str(index)))
+    # Three evictions, but only max_pending (1) of them is kept for expire().
+    assert r.discarded == 2
+    assert [[m.concat.reference for m in parts] for parts in r.expire()] == [["2"]]  # type: ignore[union-attr]
+
+
+def test_expiry_by_clock() -> None:
+    clock = FakeClock()
+    r = Reassembler(timeout=60, clock=clock)
+    r.add(part(1, 3, reference="old"))
+    r.add(part(3, 3, reference="old"))
+    clock.now += 30
+    r.add(part(1, 2, reference="young"))
+    clock.now += 29.5
+    assert r.expire() == []
+    clock.now += 0.5  # "old" is now exactly 60 s old
+    (expired,) = r.expire()
+    assert [m.concat.part for m in expired] == [1, 3]  # type: ignore[union-attr]
+    assert r.pending == 1
+    # A late part of an expired message starts over rather than completing a ghost.
+    assert r.add(part(2, 3, reference="old")) is None
+    assert r.pending == 2
+    clock.now += 1000
+    assert len(r.expire()) == 2
+    assert r.pending == 0
+
+
+def test_flush_returns_everything() -> None:
+    r = Reassembler(max_pending=1)
+    r.add(part(1, 2, reference="x"))
+    r.add(part(1, 2, reference="y"))
+    flushed = r.flush()
+    assert [[m.concat.reference for m in parts] for parts in flushed] == [["x"], ["y"]]  # type: ignore[union-attr]
+    assert r.pending == 0
+    assert r.flush() == []
+
+
+def test_max_parts() -> None:
+    r = Reassembler(max_parts=4)
+    with pytest.raises(WebhookError, match="more than the 4 parts") as info:
+        r.add(part(1, 5))
+    assert info.value.field == "concat-total"
+    assert r.pending == 0
+
+
+def test_completed_memory_is_bounded() -> None:
+    r = Reassembler(max_completed=2)
+    r.add(part(1, 2, text="a"))
+    r.add(part(2, 2, text="b"))
+    r.add(part(1, 2, reference="Z", text="c"))
+    r.add(part(2, 2, reference="Z", text="d"))
+    # Only the last two part ids are remembered: a retry of the first message starts over.
+    assert r.add(part(1, 2, text="a")) is None
+    assert r.pending == 1
+    assert r.add(part(2, 2, reference="Z", text="d")) is None
+    assert r.pending == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"max_pending": 0}, ArgumentError, "max_pending is 0"),
+        ({"max_pending": -5}, ArgumentError, "expected 1 or more"),
+        ({"max_pending": "10"}, TypeError, "max_pending must be int"),
+        ({"max_pending": True}, TypeError, "max_pending must be int"),
+        ({"max_pending": 10.0}, TypeError, "max_pending must be int"),
+        ({"max_parts": 0}, ArgumentError, "max_parts"),
+        ({"max_completed": 0}, ArgumentError, "max_completed"),
+        ({"timeout": 0}, ArgumentError, "timeout is 0"),
+        ({"timeout": -1.0}, ArgumentError, "positive"),
+        ({"timeout": math.nan}, ArgumentError, "positive"),
+        ({"timeout": math.inf}, ArgumentError, "positive"),
+        ({"timeout": "60"}, TypeError, "timeout must be a number"),
+        ({"clock": 5}, TypeError, "clock must be callable"),
+    ],
+)
+def test_constructor_validation(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match) as info:
+        Reassembler(**kwargs)  # type: ignore[arg-type]
+    if isinstance(info.value, ArgumentError):
+        assert info.value.argument == next(iter(kwargs))
+
+
+def test_add_type_check() -> None:
+    with pytest.raises(TypeError, match="InboundMessage"):
+        Reassembler().add({"msisdn": "1"})  # type: ignore[arg-type]
+
+
+def test_threads_complete_each_message_once() -> None:
+    r = Reassembler()
+    messages = 40
+    parts = [
+        part(n, 3, reference=str(ref), text=f"{ref}.{n};") for ref in range(messages) for n in (3, 1, 2, 1)
+    ]
+    results: list[InboundMessage] = []
+    lock = threading.Lock()
+
+    def worker(chunk: list[InboundMessage]) -> None:
+        for p in chunk:
+            whole = r.add(p)
+            if whole is not None:
+                with lock:
+                    results.append(whole)
+
+    threads = [threading.Thread(target=worker, args=(parts[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(m.text for m in results) == sorted(f"{ref}.1;{ref}.2;{ref}.3;" for ref in range(messages))  # type: ignore[type-var]
+    assert r.pending == 0
+
+
+def test_joined_message_is_a_valid_inbound_message() -> None:
+    r = Reassembler()
+    r.add(part(2, 2))
+    whole = r.add(part(1, 2))
+    assert isinstance(whole, InboundMessage)
+    # Rebuilding it through the validating constructor gives the same value.
+    fields = {f: getattr(whole, f) for f in whole.__dataclass_fields__}
+    assert InboundMessage(**fields) == whole
+    assert ConcatInfo(reference="08B5", total=2, part=1) == part(1, 2).concat
