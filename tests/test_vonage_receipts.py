@@ -118,6 +118,10 @@ def test_framework_mapping_with_python_numbers() -> None:
     assert receipt.msisdn == "447700900000"
     assert receipt.err_code is DeliveryErrorCode.ANTI_SPAM_REJECTION
     assert receipt.price is None
+    # json.loads(body, parse_float=Decimal), as some frameworks do, keeps the exact amount.
+    decimal_price = parse_delivery_receipt({**VALID, "price": Decimal("0.03330000"), "scts": 2001011400})
+    assert str(decimal_price.price) == "0.03330000"
+    assert decimal_price.scts == datetime(2020, 1, 1, 14, 0)
 
 
 def test_signed_webhook_shape_from_vectors() -> None:
@@ -358,6 +362,8 @@ def test_unreadable_bodies(body: str | bytes, field: str | None, expected: str) 
         ({**VALID, "price": []}, "price", "has 0 values"),
         ({**VALID, "price": object()}, "price", "expected a string"),
         ({**VALID, "price": float("nan")}, "price", "finite"),
+        ({**VALID, "price": Decimal("sNaN")}, "price", "finite"),
+        ({**VALID, "price": Decimal("-Infinity")}, "price", "finite"),
         ({**VALID, 5: "x"}, None, "names must be str"),
         ({**VALID, "to": b"\xff"}, "to", "not valid UTF-8"),
         ({**VALID, "to": "\udc80"}, "to", "lone surrogate"),

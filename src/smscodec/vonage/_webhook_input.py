@@ -21,7 +21,7 @@ Rules, each failure a :class:`~smscodec.errors.WebhookError`:
   so signatures still verify), ``true``/``false`` become ``"true"``/``"false"``, ``null``
   drops the field, nested arrays and objects are an error naming the field.
 * In a mapping, keys are ``str`` and values are ``str``, ``bytes`` (UTF-8), ``int``,
-  finite ``float``, ``bool`` or ``None`` (dropped); a list or tuple, as made by
+  finite ``float`` or ``Decimal``, ``bool`` or ``None`` (dropped); a list or tuple, as made by
   :func:`urllib.parse.parse_qs` or multi-value dicts, must hold exactly one such value.
 * A field given twice is an error: silently choosing one would let a forged copy hide
   behind a genuine one.
@@ -35,6 +35,7 @@ import json
 import math
 import urllib.parse
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeAlias
 
 from ..errors import WebhookError
@@ -235,9 +236,9 @@ def _from_mapping(data: Mapping[Any, Any]) -> dict[str, str]:
         scalar = _mapping_scalar(key, value)
         if scalar is None:
             continue
-        total += len(key) + len(scalar)
+        # The same bound as for a raw body, over the UTF-8 size of names and values.
+        total += _store(fields, key, scalar)
         _check_size(total)
-        _store(fields, key, scalar)
     return fields
 
 
@@ -263,16 +264,20 @@ def _mapping_scalar(key: str, value: Any) -> str | None:
         return _decode_bytes(bytes(value), key)
     if isinstance(value, int):
         return str(int(value))
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise WebhookError(f"field {key!r} is {value!r}, expected a finite number", field=key)
+    # JSON numbers decoded by a framework: floats, or Decimals with parse_float=Decimal.
+    if isinstance(value, Decimal) and value.is_finite():
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
         return repr(value)
+    if isinstance(value, (float, Decimal)):
+        raise WebhookError(f"field {key!r} is {value!r}, expected a finite number", field=key)
     raise WebhookError(f"field {key!r} is a {type(value).__name__}, expected a string", field=key)
 
 
-def _store(fields: dict[str, str], key: str, value: str) -> None:
-    _encode(key, None)
-    _encode(value, key)
+def _store(fields: dict[str, str], key: str, value: str) -> int:
+    """Add one field; return its UTF-8 size (name and value)."""
+    size = len(_encode(key, None)) + len(_encode(value, key))
     if key in fields:
         raise WebhookError(f"field {key!r} appears more than once", field=key)
     fields[key] = value
+    return size
