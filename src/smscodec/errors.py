@@ -16,6 +16,7 @@ __all__ = [
     "EncodingError",
     "HexError",
     "PayloadError",
+    "ResponseError",
     "SignatureError",
     "SmsCodecError",
     "UdhError",
@@ -123,6 +124,21 @@ class PayloadError(SmsCodecError, ValueError):
     _attrs = ('field',)
 
     def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ResponseError(SmsCodecError, ValueError):
+    """A Vonage send response body that cannot be parsed.
+
+    Attributes:
+        field: the wire name of the offending field (``"status"``, ``"message-price"``,
+            ``"messageId"``...), or ``None`` when the body as a whole is unreadable.
+    """
+
+    _attrs = ("field",)
+
+    def __init__(self, message: str, *, field: str | None) -> None:
         super().__init__(message)
         self.field = field
 

@@ -46,23 +46,8 @@ from decimal import Decimal
 from typing import Any
 from xml.parsers import expat
 
-from ..errors import ArgumentError, SmsCodecError
+from ..errors import ArgumentError, ResponseError, SmsCodecError
 from .status import StatusCode
-
-
-class ResponseError(SmsCodecError, ValueError):
-    """A send response body that cannot be parsed.
-
-    Attributes:
-        field: the wire name of the offending field (``"status"``, ``"message-price"``,
-            ``"messageId"``...), or ``None`` when the body as a whole is unreadable.
-    """
-
-    _attrs = ("field",)
-
-    def __init__(self, message: str, *, field: str | None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class SendError(SmsCodecError):
