@@ -33,9 +33,16 @@ from .responses import (
 )
 from .status import StatusCode
 
+# isort: split
 # --- webhooks (receipts, inbound, reassembly, verification, delivery tracking) ---
+from ._webhook_input import MAX_BODY_BYTES, MAX_FIELDS, WebhookInput
+from .inbound import ConcatInfo, InboundMessage, InboundType, parse_inbound
+from .reassembly import Reassembler
+from .receipts import DeliveryErrorCode, DeliveryReceipt, DeliveryStatus, parse_delivery_receipt
+from .tracking import DeliveryState, DeliveryTracker, PartState
+from .webhooks import verify_webhook
 
-__all__: list[str] = [
+__all__: list[str] = [  # noqa: RUF022 (sorted per section, not as a whole)
     # send side
     "FIELDS",
     "MAX_TEXT_UNITS",
@@ -58,4 +65,20 @@ __all__: list[str] = [
     "encode_form",
     "parse_send_response",
     # webhooks
+    "MAX_BODY_BYTES",
+    "MAX_FIELDS",
+    "ConcatInfo",
+    "DeliveryErrorCode",
+    "DeliveryReceipt",
+    "DeliveryState",
+    "DeliveryStatus",
+    "DeliveryTracker",
+    "InboundMessage",
+    "InboundType",
+    "PartState",
+    "Reassembler",
+    "WebhookInput",
+    "parse_delivery_receipt",
+    "parse_inbound",
+    "verify_webhook",
 ]

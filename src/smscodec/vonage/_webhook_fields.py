@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from ..errors import HexError, WebhookError
-from ..hexbody import from_hex
 
 __all__ = [
     "optional",
@@ -122,9 +121,13 @@ def parse_scts(value: str, name: str = "scts") -> datetime:
 
 def parse_hex(value: str, name: str) -> bytes:
     """Hex digits of either case, two per octet, into bytes."""
+    # Imported on first use: only binary messages need it, and it may load a compiled kernel.
+    from ..hexbody import from_hex
+
     try:
-        return from_hex(value)
+        data: bytes = from_hex(value)
     except HexError as exc:
         raise WebhookError(
             f"field {name!r} is not hex: {exc} (character index {exc.position})", field=name
         ) from None
+    return data
