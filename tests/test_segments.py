@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import load_vector
 
 import smscodec
+from conftest import load_vector
 from smscodec import (
     ArgumentError,
     EncodingError,
@@ -104,7 +104,7 @@ def test_gsm7_boundaries_16bit(length: int, parts: int) -> None:
     # 152 septets per part with a 16-bit reference: 152/153/154 all fit one part alone.
     assert count_segments("a" * length, reference_bits=16) == parts
     if parts > 1:
-        assert [p.units for p in split("a" * length, reference_bits=16)][0] == 152
+        assert split("a" * length, reference_bits=16)[0].units == 152
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,13 @@ def test_crlf_vs_lf() -> None:
 
 def test_empty_text() -> None:
     info = analyze("")
-    assert (info.encoding, info.segments, info.units, info.per_segment, info.remaining) == ("gsm7", 1, 0, 160, 160)
+    assert (info.encoding, info.segments, info.units, info.per_segment, info.remaining) == (
+        "gsm7",
+        1,
+        0,
+        160,
+        160,
+    )
     assert split("") == [Segment(text="", udh=b"", payload=b"", units=0)]
     assert split_binary(b"") == [Segment(text="", udh=b"", payload=b"", units=0)]
     assert count_segments("", udh=PORT16) == 1
