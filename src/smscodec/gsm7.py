@@ -1,0 +1,296 @@
+"""GSM 03.38 (3GPP TS 23.038 §6.2.1) and UCS-2 encoding: the public functions.
+
+This layer checks argument types and values, then hands exact ``str``/``bytes`` to the
+live kernel (compiled ``_gsm7_c`` or its pure twin ``_gsm7_py``, which documents the
+rules in full).  UCS-2 needs no kernel of its own: CPython's UTF-16 codec is C already;
+this module only turns its errors into ours.
+
+Decoding rules in short (TS 23.038 §6.2.1.1):
+
+* an escape (0x1B) followed by a code the extension table leaves undefined decodes as
+  the default-alphabet character of that code; ``1B 1B`` (reserved for a further
+  extension table) decodes as a space, as the specification asks of a receiver;
+* a byte >= 0x80, and an escape with no septet after it (at the end of the data, or
+  before a byte >= 0x80), are faults: ``DecodeError`` under ``"strict"``, one U+FFFD
+  each under ``"replace"``, dropped under ``"ignore"``.
+
+Packing (TS 23.038 §6.1.2.1.1) has one ambiguity callers must know about: when the
+septets end 7 bits before an octet boundary (``(fill_bits + 7 * n) % 8 == 1``), the last
+octet's 7 spare zero bits look like one more septet, 0x00 (``"@"``).  ``unpack_septets``
+with ``count=None`` returns it; callers that know the septet count (TP-UDL,
+TS 23.040 §9.2.3.16) pass ``count``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import ArgumentError, DecodeError, EncodingError
+
+if TYPE_CHECKING:
+    from . import _gsm7_py as _kernel
+else:
+    from ._backend import load
+
+    _kernel = load("gsm7")
+
+__all__ = [
+    "decode_gsm7",
+    "decode_ucs2",
+    "encode_gsm7",
+    "encode_ucs2",
+    "gsm7_septets",
+    "is_gsm7",
+    "non_gsm7_chars",
+    "pack_septets",
+    "unpack_septets",
+]
+
+_MODES = {"strict": _kernel.STRICT, "replace": _kernel.REPLACE, "ignore": _kernel.IGNORE}
+
+BytesLike = bytes | bytearray | memoryview
+
+
+def _text(value: object, name: str) -> str:
+    if type(value) is str:
+        return value
+    if isinstance(value, str):
+        # An exact copy of a str subclass: the kernels read the object's own storage.
+        return str.__str__(value)
+    raise TypeError(f"{name} must be str, not {type(value).__name__}")
+
+
+def _bytes(value: object, name: str) -> bytes:
+    if type(value) is bytes:
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"{name} must be bytes, bytearray or memoryview, not {type(value).__name__}")
+
+
+def _mode(errors: object) -> int:
+    if not isinstance(errors, str):
+        raise TypeError(f"errors must be str, not {type(errors).__name__}")
+    mode = _MODES.get(errors)
+    if mode is None:
+        raise ArgumentError(
+            f"errors must be 'strict', 'replace' or 'ignore', not {errors!r}", argument="errors"
+        )
+    return mode
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    return int(value)
+
+
+def _fill_bits(value: object) -> int:
+    fill_bits = _int(value, "fill_bits")
+    # TS 23.040 §9.2.3.24: 0-6 fill bits bring a user data header to a septet boundary.
+    if not 0 <= fill_bits <= 6:
+        raise ArgumentError(f"fill_bits must be 0-6, not {fill_bits}", argument="fill_bits")
+    return fill_bits
+
+
+def is_gsm7(text: str) -> bool:
+    """Tell whether every character of ``text`` is in the GSM 03.38 default alphabet or
+    its extension table (TS 23.038 §6.2.1).  U+001B (ESC) is not: 0x1B is the escape.
+
+    Returns:
+        True for an all-GSM-7 text (and for ``""``).
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+    """
+    return _kernel.is_gsm7(_text(text, "text"))
+
+
+def gsm7_septets(text: str) -> int:
+    """Count the septets that encode ``text``: 1 per default-alphabet character, 2 per
+    extension-table character (the escape plus its code, TS 23.038 §6.2.1.1).
+
+    Returns:
+        The septet count (before any packing or segmenting).
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+        EncodingError: a character is in neither table; ``char`` and ``position`` say
+            which (use :func:`non_gsm7_chars` to list them all, or UCS-2 instead).
+    """
+    return _kernel.gsm7_septets(_text(text, "text"))
+
+
+def non_gsm7_chars(text: str) -> list[str]:
+    """List the distinct characters of ``text`` outside both GSM 03.38 tables.
+
+    Returns:
+        The characters in order of first appearance (``[]`` when ``text`` is GSM-7).
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+    """
+    return _kernel.non_gsm7_chars(_text(text, "text"))
+
+
+def encode_gsm7(text: str, errors: str = "strict") -> bytes:
+    """Encode ``text`` as unpacked GSM 7-bit septets, one per byte, with the escape 0x1B
+    before each extension-table character (TS 23.038 §6.2.1).
+
+    ``errors`` chooses what happens to a character in neither table: ``"strict"`` raises,
+    ``"replace"`` writes ``"?"`` (0x3F), ``"ignore"`` drops it.
+
+    Returns:
+        The septets (pass them to :func:`pack_septets` for the 7-bit packed form).
+
+    Raises:
+        TypeError: ``text`` is not a ``str`` or ``errors`` not a ``str``.
+        ArgumentError: ``errors`` is not one of the three names.
+        EncodingError: under ``"strict"``, the first unencodable character (``char``,
+            ``position``).
+    """
+    mode = _mode(errors)
+    return _kernel.encode_gsm7(_text(text, "text"), mode)
+
+
+def decode_gsm7(data: BytesLike, errors: str = "strict") -> str:
+    """Decode unpacked GSM 7-bit septets (one per byte) to text.
+
+    An escape followed by a code the extension table leaves undefined decodes as the
+    default-alphabet character of that code (TS 23.038 §6.2.1.1, note), ``1B 1B`` as a
+    space.  Faults (a byte >= 0x80; an escape with no septet after it) follow
+    ``errors``: ``"strict"`` raises, ``"replace"`` gives U+FFFD each, ``"ignore"`` drops
+    them.
+
+    Returns:
+        The text.
+
+    Raises:
+        TypeError: ``data`` is not bytes-like or ``errors`` not a ``str``.
+        ArgumentError: ``errors`` is not one of the three names.
+        DecodeError: under ``"strict"``, ``position`` is the index of the first fault
+            (for an escape fault, the escape's own index).
+    """
+    mode = _mode(errors)
+    return _kernel.decode_gsm7(_bytes(data, "data"), mode)
+
+
+def pack_septets(septets: BytesLike, fill_bits: int = 0) -> bytes:
+    """Pack septets into octets, 8 septets in 7 octets, least significant bit first
+    (TS 23.038 §6.1.2.1.1), after ``fill_bits`` zero bits (the padding that brings a user
+    data header to a septet boundary, TS 23.040 §9.2.3.24).
+
+    Spare bits of the last octet are zero; see the module doc for what that means when
+    7 of them are left.
+
+    Returns:
+        ``ceil((fill_bits + 7 * len(septets)) / 8)`` octets; ``b""`` for no septets.
+
+    Raises:
+        TypeError: ``septets`` is not bytes-like or ``fill_bits`` not an ``int``.
+        ArgumentError: ``fill_bits`` is outside 0-6.
+        DecodeError: a byte >= 0x80 is not a septet (``position`` is its index).
+    """
+    fill = _fill_bits(fill_bits)
+    return _kernel.pack_septets(_bytes(septets, "septets"), fill)
+
+
+def unpack_septets(data: BytesLike, count: int | None = None, fill_bits: int = 0) -> bytes:
+    """Unpack 7-bit packed octets (TS 23.038 §6.1.2.1.1) into septets, one per byte,
+    skipping ``fill_bits`` leading bits.
+
+    ``count=None`` unpacks every whole septet, ``floor((8 * len(data) - fill_bits) / 7)``,
+    which includes a trailing 0x00 when 7 spare bits end the data (module doc); pass the
+    real septet count (TP-UDL) when you know it.
+
+    Returns:
+        The septets (pass them to :func:`decode_gsm7` for text).
+
+    Raises:
+        TypeError: ``data`` is not bytes-like, ``count`` not an ``int`` or ``None``, or
+            ``fill_bits`` not an ``int``.
+        ArgumentError: ``fill_bits`` is outside 0-6 or ``count`` is negative.
+        DecodeError: ``data`` is too short for ``count`` septets (truncated user data);
+            ``position`` is ``len(data)``, where more octets were expected.
+    """
+    fill = _fill_bits(fill_bits)
+    if count is None:
+        wanted = -1
+    else:
+        wanted = _int(count, "count")
+        if wanted < 0:
+            raise ArgumentError(f"count must be None or >= 0, not {wanted}", argument="count")
+    return _kernel.unpack_septets(_bytes(data, "data"), wanted, fill)
+
+
+def encode_ucs2(text: str) -> bytes:
+    """Encode ``text`` as UCS-2 the way SMS carries it today: UTF-16BE, with a surrogate
+    pair (two 16-bit units) for each character beyond U+FFFF (TS 23.038 §6.2.3).
+
+    Returns:
+        Two bytes per BMP character, four per other character.
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
+        EncodingError: ``text`` holds a lone surrogate code point (U+D800-U+DFFF), which
+            no UTF-16 sequence can carry (``char``, ``position``).
+    """
+    value = _text(text, "text")
+    try:
+        return value.encode("utf-16-be")
+    except UnicodeEncodeError as exc:
+        ch = value[exc.start]
+        raise EncodingError(
+            f"lone surrogate {ch!r} (U+{ord(ch):04X}) at position {exc.start} cannot be encoded "
+            "as UTF-16; expected a character U+0000-U+D7FF or U+E000-U+10FFFF",
+            char=ch,
+            position=exc.start,
+        ) from None
+
+
+def decode_ucs2(data: BytesLike) -> str:
+    """Decode UCS-2 / UTF-16BE (surrogate pairs joined) to text.
+
+    Returns:
+        The text.
+
+    Raises:
+        TypeError: ``data`` is not bytes-like.
+        DecodeError: an odd length (``position`` is the last byte, half a unit) or a lone
+            surrogate (``position`` is the byte offset of its unit), whichever comes first.
+    """
+    raw = _bytes(data, "data")
+    try:
+        return raw.decode("utf-16-be")
+    except UnicodeDecodeError:
+        raise _ucs2_fault(raw) from None
+
+
+def _ucs2_fault(data: bytes) -> DecodeError:
+    # Walk the units to name the first fault; runs only once CPython's decoder failed.
+    n = len(data)
+    i = 0
+    while i + 1 < n:
+        unit = (data[i] << 8) | data[i + 1]
+        if 0xD800 <= unit <= 0xDBFF:
+            low = (data[i + 2] << 8) | data[i + 3] if i + 3 < n else None
+            if low is None or not 0xDC00 <= low <= 0xDFFF:
+                return DecodeError(
+                    f"high surrogate 0x{unit:04X} at position {i} is not followed by a low surrogate; "
+                    "expected a UTF-16BE surrogate pair",
+                    position=i,
+                )
+            i += 4
+        elif 0xDC00 <= unit <= 0xDFFF:
+            return DecodeError(
+                f"low surrogate 0x{unit:04X} at position {i} has no high surrogate before it; "
+                "expected a UTF-16BE surrogate pair",
+                position=i,
+            )
+        else:
+            i += 2
+    return DecodeError(
+        f"UCS-2 data of odd length {n}: the byte at position {n - 1} is half a 16-bit unit; "
+        "expected an even number of bytes",
+        position=n - 1,
+    )
