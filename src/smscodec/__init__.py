@@ -22,6 +22,20 @@ from .errors import (
 )
 
 # --- codec core (gsm7.py, hexbody.py, codec.py) ---
+# isort: split
+from . import codec as _codec  # noqa: F401 - importing it registers the "gsm-7" codec
+from .gsm7 import (
+    decode_gsm7,
+    decode_ucs2,
+    encode_gsm7,
+    encode_ucs2,
+    gsm7_septets,
+    is_gsm7,
+    non_gsm7_chars,
+    pack_septets,
+    unpack_septets,
+)
+from .hexbody import from_hex, to_hex
 
 # --- segments (segments.py, smart.py) ---
 from .segments import Segment, SegmentInfo, analyze, count_segments, estimate_cost, split, split_binary
@@ -48,6 +62,17 @@ __all__ = [
     "WebhookError",
     "__version__",
     # codec core
+    "decode_gsm7",
+    "decode_ucs2",
+    "encode_gsm7",
+    "encode_ucs2",
+    "from_hex",
+    "gsm7_septets",
+    "is_gsm7",
+    "non_gsm7_chars",
+    "pack_septets",
+    "to_hex",
+    "unpack_septets",
     # segments
     "Segment",
     "SegmentInfo",
