@@ -31,6 +31,8 @@ def from_hex(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
+    if not text:
+        return b""
     # isalnum() rules out whitespace, which bytes.fromhex would skip; what is left for
     # fromhex to reject (letters past f) it rejects.
     if not len(text) % 2 and text.isascii() and text.isalnum():
