@@ -35,9 +35,20 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .errors import ArgumentError, SignatureError
+
+if TYPE_CHECKING:
+    from . import _signing_py as _kernel
+else:
+    from ._backend import load
+
+    _kernel = load("signing")
+
+# Bound once: sign() is meant to cost little more than the hash itself.
+_canonical_bytes = _kernel.canonical_bytes
 
 
 class SignatureMethod(str, enum.Enum):
@@ -64,13 +75,17 @@ METHODS: frozenset[str] = frozenset(m.value for m in SignatureMethod)
 
 _BY_NAME: dict[str, SignatureMethod] = {m.value: m for m in SignatureMethod}
 
-# hashlib names of the HMAC methods.
-_HMAC_DIGESTS: dict[SignatureMethod, str] = {
-    SignatureMethod.MD5: "md5",
-    SignatureMethod.SHA1: "sha1",
-    SignatureMethod.SHA256: "sha256",
-    SignatureMethod.SHA512: "sha512",
+# Method name -> hashlib constructor; None for md5hash, which is not an HMAC.  Keyed by
+# plain str so that sign() resolves the usual spelling with one dict lookup.
+_HASHERS: dict[str, Callable[..., Any] | None] = {
+    "md5hash": None,
+    "md5": hashlib.md5,
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha512": hashlib.sha512,
 }
+_md5 = hashlib.md5
+_hmac_new = hmac.new
 
 # Longest timestamp we parse: 20 digits is far past any Unix time in seconds and keeps
 # int() away from huge inputs.
@@ -94,39 +109,14 @@ def _method(method: object) -> SignatureMethod:
         ) from None
 
 
-def _key(key: object) -> str:
-    if type(key) is str:
-        return key
-    if isinstance(key, str):
-        return str.__str__(key)  # a plain copy: a subclass's __str__ must not change what is signed
-    raise SignatureError(f"parameter names must be str, found a key of type {type(key).__name__}")
-
-
-def _value(key: str, value: object) -> str:
-    # Exact types first: the common case costs one comparison.
-    if type(value) is str:
-        text = value
-    elif isinstance(value, bool):
-        raise SignatureError(
-            f"value of {key!r} is a bool; serialize it explicitly (e.g. 'true') before signing: "
-            "the official SDKs disagree on how booleans are hashed"
-        )
-    elif isinstance(value, str):
-        text = str.__str__(value)
-    elif isinstance(value, int):
-        try:
-            # int.__repr__, not str(): an IntEnum's __str__ is its name on Python 3.10.
-            text = int.__repr__(value)
-        except ValueError:  # beyond sys.get_int_max_str_digits()
-            raise SignatureError(f"value of {key!r} is an int too large to write out") from None
-    else:
-        raise SignatureError(
-            f"value of {key!r} is {type(value).__name__}; expected str or int "
-            "(serialize None, booleans and numbers yourself and send the same string)"
-        )
-    if "&" in text or "=" in text:
-        text = text.replace("&", "_").replace("=", "_")
-    return text
+def _as_dict(params: Mapping[str, str | int]) -> dict[Any, Any]:
+    # The kernels take an exact dict; any other mapping is copied (its items, as it
+    # reports them).
+    if type(params) is dict:
+        return params
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping, not {type(params).__name__}")
+    return dict(params.items())
 
 
 def base_string(params: Mapping[str, str | int]) -> str:
@@ -141,66 +131,11 @@ def base_string(params: Mapping[str, str | int]) -> str:
 
     Raises:
         TypeError: ``params`` is not a mapping.
-        SignatureError: a key that is not a ``str``, or a value that is not ``str`` or
-            ``int`` (``bool`` and ``None`` included).
+        SignatureError: a key that is not a ``str``, a value that is not ``str`` or
+            ``int`` (``bool`` and ``None`` included), or a key or value with a lone
+            surrogate (it has no UTF-8 form, so it cannot be hashed).
     """
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a mapping, not {type(params).__name__}")
-    fast = _fast_base_string(params)
-    if fast is not None:
-        return fast
-    items = []
-    for raw_key, raw_value in params.items():
-        key = _key(raw_key)
-        if key == "sig":
-            continue
-        items.append((key, _value(key, raw_value)))
-    items.sort()
-    return "".join([f"&{key}={value}" for key, value in items])
-
-
-def _fast_base_string(params: Mapping[str, str | int]) -> str | None:
-    # The common case (every key and value an exact str) without per-item function
-    # calls: about a third faster for a typical payload.  None sends the caller down
-    # the general path, which also produces the errors.
-    try:
-        items = sorted(params.items())
-    except TypeError:  # keys of mixed types
-        return None
-    parts = []
-    for key, value in items:
-        if type(value) is not str or type(key) is not str:
-            return None
-        if key == "sig":
-            continue
-        if "&" in value or "=" in value:
-            value = value.replace("&", "_").replace("=", "_")
-        parts.append(f"&{key}={value}")
-    return "".join(parts)
-
-
-def _utf8(text: str, params: Mapping[str, str | int] | None, what: str) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate: say where, without echoing a secret or a value.
-        if params is not None:
-            for key, value in params.items():
-                if isinstance(key, str) and not _encodable(key):
-                    raise SignatureError(f"parameter name {key!r} is not valid Unicode") from None
-                if isinstance(value, str) and not _encodable(value):
-                    raise SignatureError(
-                        f"value of {key!r} contains a lone surrogate and cannot be encoded as UTF-8"
-                    ) from None
-        raise SignatureError(f"{what} contains a lone surrogate and cannot be encoded as UTF-8") from None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return _canonical_bytes(_as_dict(params), b"").decode("utf-8")
 
 
 def _secret(secret: object) -> bytes:
@@ -210,15 +145,30 @@ def _secret(secret: object) -> bytes:
         # Anyone can forge a signature keyed by an empty secret; it is always a
         # configuration mistake (an unset environment variable), never a real secret.
         raise SignatureError("the signature secret is empty")
-    return _utf8(secret, None, "the signature secret")
+    try:
+        return secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SignatureError(
+            "the signature secret contains a lone surrogate and cannot be encoded as UTF-8"
+        ) from None
 
 
-def _digest(params: Mapping[str, str | int], key: bytes, method: SignatureMethod) -> str:
-    message = _utf8(base_string(params), params, "a parameter")
-    if method is SignatureMethod.MD5HASH:
-        return hashlib.md5(message + key).hexdigest()
-    # hmac.digest is the one-shot C path: no HMAC object is built.
-    return hmac.digest(key, message, _HMAC_DIGESTS[method]).hex()
+def _method_name(method: object) -> str:
+    # The usual spelling, a plain lowercase str, costs one dict lookup.
+    if type(method) is str and method in _HASHERS:
+        return method
+    return _method(method).value
+
+
+def _digest(params: Mapping[str, str | int], key: bytes, method: str) -> str:
+    if type(params) is not dict:
+        params = _as_dict(params)
+    hasher = _HASHERS[method]
+    if hasher is None:
+        # md5hash: MD5 of base string + secret; the kernel appends the secret itself,
+        # which saves copying the whole string once more.
+        return _md5(_canonical_bytes(params, key)).hexdigest()
+    return _hmac_new(key, _canonical_bytes(params, b""), hasher).hexdigest()
 
 
 def sign(params: Mapping[str, str | int], secret: str, method: str = "md5hash") -> str:
@@ -236,8 +186,8 @@ def sign(params: Mapping[str, str | int], secret: str, method: str = "md5hash") 
         SignatureError: an unknown ``method``, an empty secret, a key that is not a
             ``str``, a value that is not ``str`` or ``int``, or a lone surrogate.
     """
-    resolved = _method(method)
-    return _digest(params, _secret(secret), resolved)
+    name = _method_name(method)
+    return _digest(params, _secret(secret), name)
 
 
 def _real(name: str, value: object) -> float:
@@ -293,7 +243,7 @@ def verify(
         SignatureError: unusable input, as for :func:`sign` (unknown method, empty
             secret, a value that is not ``str`` or ``int``).
     """
-    resolved = _method(method)
+    name = _method_name(method)
     key = _secret(secret)
     window = None if max_age is None else _real("max_age", max_age)
     if window is not None and window < 0:
@@ -301,7 +251,7 @@ def verify(
     current = None if now is None else _real("now", now)
 
     # Always hash, so that bad input raises the same way whether or not a sig is present.
-    expected = _digest(params, key, resolved).encode("ascii")
+    expected = _digest(params, key, name).encode("ascii")
     given = params.get("sig")
     if not isinstance(given, str):
         return False

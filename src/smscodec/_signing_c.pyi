@@ -1,0 +1,3 @@
+"""Type stub for the compiled signing kernel (the twin of ``_signing_py``)."""
+
+def canonical_bytes(params: dict[object, object], suffix: bytes, /) -> bytes: ...

@@ -1,0 +1,242 @@
+# cython: freethreading_compatible=True
+"""Signing canonicalization kernel, compiled: the twin of ``_signing_py`` (read that one
+for the rules and the order in which errors are reported).
+
+One pass over the dict collects, per item, pointers to the key's and the value's UTF-8
+(``PyUnicode_AsUTF8AndSize`` hands out an ASCII ``str``'s own storage, and caches the
+UTF-8 of any other on the ``str`` itself); the items are sorted by comparing those bytes
+(UTF-8 byte order is code point order), and written straight into the result ``bytes``
+with ``&`` and ``=`` in values turned into ``_`` on the way.  No per-item Python objects
+are made for ``str`` values; an ``int`` costs its decimal ``str``.
+
+The pointers are borrowed from the dict's own keys and values (or from the copies kept
+in ``keep``), so the dict must not change while they are in use: nothing in here runs
+Python code between the pass and the write, and on a free-threaded build the whole call
+holds the dict's critical section.
+"""
+
+cimport cython
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.dict cimport PyDict_Next
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject
+from libc.stdlib cimport qsort
+from libc.string cimport memcmp, memcpy
+
+from .errors import SignatureError
+
+__all__ = ["canonical_bytes"]
+
+
+cdef extern from "Python.h":
+    const char* PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t* size) except NULL
+    object PyNumber_ToBase(object n, int base)
+    # An exact str copy of a str subclass (no __str__ call).
+    str PyUnicode_FromObject(object obj)
+    Py_ssize_t PyDict_GET_SIZE(object)
+    bint PyUnicode_CheckExact(PyObject*)
+    bint PyUnicode_Check(PyObject*)
+    bint PyBool_Check(PyObject*)
+    bint PyLong_Check(PyObject*)
+
+
+cdef enum:
+    # Items sorted on the C stack; a bigger dict takes one PyMem_Malloc.
+    _STACK_ITEMS = 32
+    # Below this many items an insertion sort beats qsort's indirect calls.
+    _INSERTION_SORT_MAX = 24
+    _AMPERSAND = 0x26  # "&"
+    _EQUALS = 0x3D  # "="
+    _UNDERSCORE = 0x5F  # "_"
+
+
+cdef struct _Item:
+    const char* key
+    Py_ssize_t key_len
+    const char* value
+    Py_ssize_t value_len
+    # Position in the dict: breaks ties between keys equal as plain str (possible with
+    # str subclasses), so the order is the pure twin's stable sort.
+    Py_ssize_t index
+
+
+cdef inline int _compare_items(const _Item* x, const _Item* y) noexcept nogil:
+    cdef Py_ssize_t shorter = x.key_len if x.key_len < y.key_len else y.key_len
+    cdef int order = memcmp(x.key, y.key, <size_t>shorter)
+    if order != 0:
+        return order
+    if x.key_len != y.key_len:
+        return -1 if x.key_len < y.key_len else 1
+    return -1 if x.index < y.index else (1 if x.index > y.index else 0)
+
+
+cdef int _qsort_compare(const void* a, const void* b) noexcept nogil:
+    return _compare_items(<const _Item*>a, <const _Item*>b)
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _sort_items(_Item* items, Py_ssize_t count) noexcept nogil:
+    cdef Py_ssize_t i, j
+    cdef _Item moving
+    if count > _INSERTION_SORT_MAX:
+        qsort(items, <size_t>count, sizeof(_Item), _qsort_compare)
+        return
+    for i in range(1, count):
+        moving = items[i]
+        j = i
+        while j > 0 and _compare_items(&moving, &items[j - 1]) < 0:
+            items[j] = items[j - 1]
+            j -= 1
+        items[j] = moving
+
+
+cdef object _key_error(object key):
+    return SignatureError(f"parameter names must be str, found a key of type {type(key).__name__}")
+
+
+cdef object _value_error(str key, object value):
+    # The messages are the pure twin's, word for word (the parity tests compare them).
+    if PyBool_Check(<PyObject*>value):
+        return SignatureError(
+            f"value of {key!r} is a bool; serialize it explicitly (e.g. 'true') before signing: "
+            "the official SDKs disagree on how booleans are hashed"
+        )
+    return SignatureError(
+        f"value of {key!r} is {type(value).__name__}; expected str or int "
+        "(serialize None, booleans and numbers yourself and send the same string)"
+    )
+
+
+cdef inline const char* _utf8_or_null(str text, Py_ssize_t* size) except? NULL:
+    # NULL (with no exception set) for a str with a lone surrogate: such errors are
+    # reported only after every type has been checked, as the pure twin does.
+    try:
+        return PyUnicode_AsUTF8AndSize(text, size)
+    except UnicodeEncodeError:
+        return NULL
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def canonical_bytes(dict params not None, bytes suffix not None, /):
+    """Vonage's base string for ``params`` as UTF-8, then ``suffix`` (see ``_signing_py``)."""
+    cdef _Item stack_items[_STACK_ITEMS]
+    cdef _Item* items = stack_items
+    cdef Py_ssize_t capacity = PyDict_GET_SIZE(params)
+    cdef Py_ssize_t count = 0
+    cdef Py_ssize_t position = 0
+    cdef Py_ssize_t index = -1
+    cdef PyObject* raw_key
+    cdef PyObject* raw_value
+    cdef Py_ssize_t total, i, j, value_len
+    cdef const char* source
+    cdef char* out
+    cdef char byte
+    cdef _Item* item
+    cdef str key, value
+    cdef bytes result
+    # Copies made for str subclasses and the decimal text of ints; they own the bytes
+    # that items point into.
+    cdef list keep = None
+    # The first key or value without a UTF-8 form, in dict order.
+    cdef object bad_key = None
+    cdef bint bad_is_key = False
+
+    if capacity > _STACK_ITEMS:
+        items = <_Item*>PyMem_Malloc(<size_t>capacity * sizeof(_Item))
+        if items is NULL:
+            raise MemoryError()
+    try:
+        with cython.critical_section(params):
+            while PyDict_Next(params, &position, &raw_key, &raw_value):
+                index += 1
+                if PyUnicode_CheckExact(raw_key):
+                    key = <object>raw_key
+                elif PyUnicode_Check(raw_key):
+                    # A plain copy: a subclass's __str__ must not change what is signed.
+                    key = PyUnicode_FromObject(<object>raw_key)
+                    if keep is None:
+                        keep = []
+                    keep.append(key)
+                else:
+                    raise _key_error(<object>raw_key)
+                # Read as a str of 3 code points: a key with a lone surrogate is never "sig".
+                if key == "sig":
+                    continue
+                if count >= capacity:  # unreachable: PyDict_Next yields len(params) items
+                    raise RuntimeError("dict changed size during signing")
+                item = &items[count]
+                item.index = index
+
+                if PyUnicode_CheckExact(raw_value):
+                    value = <object>raw_value
+                elif PyBool_Check(raw_value):
+                    raise _value_error(key, <object>raw_value)
+                elif PyUnicode_Check(raw_value):
+                    value = PyUnicode_FromObject(<object>raw_value)
+                    if keep is None:
+                        keep = []
+                    keep.append(value)
+                elif PyLong_Check(raw_value):
+                    try:
+                        # int.__repr__'s digits, also for int subclasses (IntEnum).
+                        value = PyNumber_ToBase(<object>raw_value, 10)
+                    except ValueError:  # beyond sys.get_int_max_str_digits()
+                        raise SignatureError(
+                            f"value of {key!r} is an int too large to write out"
+                        ) from None
+                    if keep is None:
+                        keep = []
+                    keep.append(value)
+                else:
+                    raise _value_error(key, <object>raw_value)
+                count += 1
+
+                if bad_key is not None:
+                    continue
+                item.key = _utf8_or_null(key, &item.key_len)
+                if item.key is NULL:
+                    bad_key = key
+                    bad_is_key = True
+                    continue
+                item.value = _utf8_or_null(value, &item.value_len)
+                if item.value is NULL:
+                    bad_key = key
+
+            if bad_key is not None:
+                if bad_is_key:
+                    raise SignatureError(f"parameter name {bad_key!r} is not valid Unicode")
+                raise SignatureError(
+                    f"value of {bad_key!r} contains a lone surrogate and cannot be encoded as UTF-8"
+                )
+
+            _sort_items(items, count)
+            # "&" and "=" per item; no overflow: every length is that of an existing object.
+            total = PyBytes_GET_SIZE(suffix)
+            for i in range(count):
+                total += 2 + items[i].key_len + items[i].value_len
+            result = PyBytes_FromStringAndSize(NULL, total)
+            out = PyBytes_AS_STRING(result)
+            for i in range(count):
+                item = &items[i]
+                out[0] = _AMPERSAND
+                memcpy(out + 1, item.key, <size_t>item.key_len)
+                out += 1 + item.key_len
+                out[0] = _EQUALS
+                out += 1
+                source = item.value
+                value_len = item.value_len
+                # '&' and '=' are ASCII, so they never occur inside a multi-byte UTF-8
+                # sequence: replacing bytes is replacing characters.
+                for j in range(value_len):
+                    byte = source[j]
+                    if byte == _AMPERSAND or byte == _EQUALS:
+                        byte = _UNDERSCORE
+                    out[j] = byte
+                out += value_len
+            memcpy(out, PyBytes_AS_STRING(suffix), <size_t>PyBytes_GET_SIZE(suffix))
+            return result
+    finally:
+        if items is not stack_items:
+            PyMem_Free(items)
