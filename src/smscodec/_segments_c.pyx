@@ -44,6 +44,22 @@ cdef extern from *:
     """
     int smscodec_ready(object s) except -1
 
+cdef extern from *:
+    """
+    #if defined(_MSC_VER)
+    #include <intrin.h>
+    static CYTHON_INLINE int smscodec_ctz64(unsigned long long x) {
+        unsigned long i;
+        _BitScanForward64(&i, x);
+        return (int)i;
+    }
+    #else
+    static CYTHON_INLINE int smscodec_ctz64(unsigned long long x) { return __builtin_ctzll(x); }
+    #endif
+    """
+    # Index of the lowest set bit; x must not be 0.
+    int smscodec_ctz64(uint64_t x) noexcept nogil
+
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
@@ -55,6 +71,8 @@ cdef enum:
     _FIELD = 12
     _FIELD_MASK = 0xFFF
     _CHUNK = 1024
+    # Characters per flush of the class sub-histograms (uint32 counters).
+    _CLASS_CHUNK = 1 << 30
     # Class ids with no table: a code point above U+FFFF, a lone surrogate.
     _ASTRAL_CLASS = MAX_CLASSES - 2
     _SURROGATE_CLASS = MAX_CLASSES - 1
@@ -88,6 +106,7 @@ cdef uint64_t _word_class[MAX_CLASSES]          # class -> default-table word
 cdef uint64_t _word1[256]                       # U+0000-U+00FF -> default-table word
 cdef int _pairs[_MAX_PAIRS][2]                  # scored pairs, in tie-break order
 cdef int _num_pairs = 0
+cdef int _rank[_NUM_TABLES][_NUM_TABLES]        # (locking, single) -> index in _pairs, -1: not scored
 
 
 def _init() -> None:
@@ -145,9 +164,11 @@ def _init() -> None:
     for k in range(256):
         _word1[k] = _word_class[_pages[_page_of[0]][k]]
     _num_pairs = 0
+    memset(_rank, 0xFF, sizeof(_rank))
     for lk, ss in _spec.PAIRS:
         _pairs[_num_pairs][0] = lk
         _pairs[_num_pairs][1] = ss
+        _rank[lk][ss] = _num_pairs
         _num_pairs += 1
 
 
@@ -178,7 +199,7 @@ cdef inline void _unpack(uint64_t acc, Tally* out) noexcept nogil:
 
 cdef void tally_default(int kind, const void* data, Py_ssize_t length, Tally* out) noexcept nogil:
     cdef Py_ssize_t start = 0, stop, i
-    cdef uint64_t acc
+    cdef uint64_t acc, acc1, acc2, acc3
     cdef uint32_t c
     cdef const uint8_t* p1 = <const uint8_t*>data
     cdef const uint16_t* p2 = <const uint16_t*>data
@@ -188,8 +209,19 @@ cdef void tally_default(int kind, const void* data, Py_ssize_t length, Tally* ou
         stop = start + _CHUNK if length - start > _CHUNK else length
         acc = 0
         if kind == 1:
-            for i in range(start, stop):
+            # Four independent sums: the loop is bound by loads, not by one add chain.
+            acc1 = acc2 = acc3 = 0
+            i = start
+            while i + 4 <= stop:
                 acc += _word1[p1[i]]
+                acc1 += _word1[p1[i + 1]]
+                acc2 += _word1[p1[i + 2]]
+                acc3 += _word1[p1[i + 3]]
+                i += 4
+            while i < stop:
+                acc += _word1[p1[i]]
+                i += 1
+            acc += acc1 + acc2 + acc3
         elif kind == 2:
             for i in range(start, stop):
                 c = p2[i]
@@ -201,19 +233,65 @@ cdef void tally_default(int kind, const void* data, Py_ssize_t length, Tally* ou
         start = stop
 
 
+cdef inline void _sub_hist1(const uint8_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    cdef const uint8_t* page = _pages[_page_of[0]]
+    while i + 4 <= stop:
+        sub[0][page[p[i]]] += 1
+        sub[1][page[p[i + 1]]] += 1
+        sub[2][page[p[i + 2]]] += 1
+        sub[3][page[p[i + 3]]] += 1
+        i += 4
+    while i < stop:
+        sub[0][page[p[i]]] += 1
+        i += 1
+
+
+cdef inline void _sub_hist2(const uint16_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    # A 2-byte string holds no code point above U+FFFF: the page lookup alone classifies.
+    while i + 4 <= stop:
+        sub[0][_pages[_page_of[p[i] >> 8]][p[i] & 0xFF]] += 1
+        sub[1][_pages[_page_of[p[i + 1] >> 8]][p[i + 1] & 0xFF]] += 1
+        sub[2][_pages[_page_of[p[i + 2] >> 8]][p[i + 2] & 0xFF]] += 1
+        sub[3][_pages[_page_of[p[i + 3] >> 8]][p[i + 3] & 0xFF]] += 1
+        i += 4
+    while i < stop:
+        sub[0][_pages[_page_of[p[i] >> 8]][p[i] & 0xFF]] += 1
+        i += 1
+
+
+cdef inline void _sub_hist4(const uint32_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    while i + 4 <= stop:
+        sub[0][_class(p[i])] += 1
+        sub[1][_class(p[i + 1])] += 1
+        sub[2][_class(p[i + 2])] += 1
+        sub[3][_class(p[i + 3])] += 1
+        i += 4
+    while i < stop:
+        sub[0][_class(p[i])] += 1
+        i += 1
+
+
 cdef void tally_classes(int kind, const void* data, Py_ssize_t length, Py_ssize_t* hist) noexcept nogil:
-    # hist: MAX_CLASSES counters, zeroed here.
-    cdef Py_ssize_t i
+    # hist: MAX_CLASSES counters, zeroed here.  Most characters of a text share a class, so
+    # one counter would serialise every increment on its previous store; four interleaved
+    # sub-histograms (flushed every _CLASS_CHUNK characters, so uint32 cannot overflow)
+    # let consecutive increments proceed in parallel.
+    cdef uint32_t sub[4][MAX_CLASSES]
+    cdef Py_ssize_t start = 0, stop, i
+    cdef int k, j
     memset(hist, 0, MAX_CLASSES * sizeof(Py_ssize_t))
-    if kind == 1:
-        for i in range(length):
-            hist[_pages[_page_of[0]][(<const uint8_t*>data)[i]]] += 1
-    elif kind == 2:
-        for i in range(length):
-            hist[_class((<const uint16_t*>data)[i])] += 1
-    else:
-        for i in range(length):
-            hist[_class((<const uint32_t*>data)[i])] += 1
+    while start < length:
+        stop = start + _CLASS_CHUNK if length - start > _CLASS_CHUNK else length
+        memset(sub, 0, sizeof(sub))
+        if kind == 1:
+            _sub_hist1(<const uint8_t*>data, start, stop, sub)
+        elif kind == 2:
+            _sub_hist2(<const uint16_t*>data, start, stop, sub)
+        else:
+            _sub_hist4(<const uint32_t*>data, start, stop, sub)
+        for k in range(MAX_CLASSES):
+            hist[k] += <Py_ssize_t>sub[0][k] + sub[1][k] + sub[2][k] + sub[3][k]
+        start = stop
 
 
 cdef inline Py_ssize_t _capacity(Py_ssize_t header, Py_ssize_t extra, int ucs2) noexcept nogil:
@@ -224,23 +302,43 @@ cdef inline Py_ssize_t _capacity(Py_ssize_t header, Py_ssize_t extra, int ucs2) 
     return free_octets // 2 if ucs2 else free_octets * 8 // 7
 
 
+cdef inline uint32_t _cost(uint32_t c, int ucs2, uint64_t ones) noexcept nogil:
+    # UCS-2: 2 units above U+FFFF, else 1.  GSM-7: 1 septet for a class in ``ones``, else 2.
+    if ucs2:
+        return 2 if c > 0xFFFF else 1
+    return 1 if (ones >> _class(c)) & 1 else 2
+
+
 cdef Py_ssize_t _replay(
     int kind, const void* data, Py_ssize_t length, int ucs2, uint64_t ones, Py_ssize_t cap, Py_ssize_t* rem
 ) noexcept nogil:
-    # Greedy parts of ``cap`` units.  GSM-7: a character of a class in ``ones`` costs 1, any
-    # other 2 (the text is known to be encodable).  UCS-2: 2 above U+FFFF, else 1.
+    # Greedy parts of ``cap`` units (the text is known to be encodable); one loop per
+    # storage width so the compiler sees a fixed element size.
     cdef Py_ssize_t parts = 1, fill = 0, i, cost
-    cdef uint32_t c
-    for i in range(length):
-        c = _read(kind, data, i)
-        if ucs2:
-            cost = 2 if c > 0xFFFF else 1
-        else:
-            cost = 1 if (ones >> _class(c)) & 1 else 2
-        if fill + cost > cap:
-            parts += 1
-            fill = 0
-        fill += cost
+    cdef const uint8_t* p1 = <const uint8_t*>data
+    cdef const uint16_t* p2 = <const uint16_t*>data
+    cdef const uint32_t* p4 = <const uint32_t*>data
+    if kind == 1:
+        for i in range(length):
+            cost = _cost(p1[i], ucs2, ones)
+            if fill + cost > cap:
+                parts += 1
+                fill = 0
+            fill += cost
+    elif kind == 2:
+        for i in range(length):
+            cost = _cost(p2[i], ucs2, ones)
+            if fill + cost > cap:
+                parts += 1
+                fill = 0
+            fill += cost
+    else:
+        for i in range(length):
+            cost = _cost(p4[i], ucs2, ones)
+            if fill + cost > cap:
+                parts += 1
+                fill = 0
+            fill += cost
     rem[0] = cap - fill
     return parts
 
@@ -268,78 +366,122 @@ cdef inline void _measure(
         out.parts = _replay(kind, data, length, ucs2, ones, multi, &out.remaining)
 
 
-cdef inline Py_ssize_t _popcount_sum(uint64_t mask, const Py_ssize_t* hist) noexcept nogil:
-    cdef int k = 0
+cdef inline Py_ssize_t _sum_classes(uint64_t mask, const Py_ssize_t* hist) noexcept nogil:
+    # Characters of the classes in ``mask``, visiting set bits only.
     cdef Py_ssize_t s = 0
     while mask:
-        if mask & 1:
-            s += hist[k]
-        mask >>= 1
-        k += 1
+        s += hist[smscodec_ctz64(mask)]
+        mask &= mask - 1
     return s
+
+
+cdef inline bint _better(Py_ssize_t parts, Py_ssize_t rem, int rank, const Result* best, int best_rank) noexcept nogil:
+    # The choice order: fewest parts, then most units left, then the earlier pair in PAIRS
+    # (default tables first, then lower identifiers).
+    if parts != best.parts:
+        return parts < best.parts
+    if rem != best.remaining:
+        return rem > best.remaining
+    return rank < best_rank
+
+
+cdef inline void _score_one(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, const Py_ssize_t* hist,
+    uint64_t present, int lk, int ss, int p, Result* out, int* best_rank,
+    int* wait_pair, uint64_t* wait_mask, Py_ssize_t* wait_total, int* waiting
+) noexcept nogil:
+    # Settle pair ``p`` now when its total decides its parts, else queue it for a replay.
+    cdef uint64_t ones = _lock_classes[lk]
+    cdef uint64_t twos = _single_classes[ss] & ~ones
+    cdef Py_ssize_t escapes = _sum_classes(present & twos, hist)
+    cdef Py_ssize_t total = length + escapes
+    cdef Py_ssize_t shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
+    cdef Result trial
+    if escapes and total > _capacity(plan.header, shift, 0):
+        wait_pair[waiting[0]] = p
+        wait_mask[waiting[0]] = present & twos
+        wait_total[waiting[0]] = total
+        waiting[0] += 1
+        return
+    _measure(kind, data, length, plan, 0, shift, total, escapes, ones, &trial)
+    if best_rank[0] < 0 or _better(trial.parts, trial.remaining, p, out, best_rank[0]):
+        trial.encoding = 0
+        trial.locking = lk
+        trial.single = ss
+        out[0] = trial
+        best_rank[0] = p
 
 
 cdef bint _score_pairs(
     int kind, const void* data, Py_ssize_t length, const Plan* plan, const Py_ssize_t* hist, Result* out
 ) noexcept nogil:
     # Score every enabled pair from the class histogram; True when one carries the text.
-    cdef uint64_t present = 0, ones, twos, esc_mask
-    cdef int k, p, lk, ss, found = 0, j, seen = 0
-    cdef Py_ssize_t escapes, total, shift, lower, multi
+    # Pass 1 settles every pair whose parts follow from its total (one part, or no escapes)
+    # and notes the others with a lower bound; pass 2 replays only those that could still
+    # win, once per distinct (escape classes, shift octets) signature.
+    cdef uint64_t present = 0, ones
+    cdef int k, p, lk, ss, j, best_rank = -1, waiting = 0, seen = 0
+    cdef Py_ssize_t total, shift, multi, rem
     cdef Result trial
-    # Replayed signatures (escape classes, shift octets) and their parts/remaining.
+    cdef int wait_pair[_MAX_PAIRS]
+    cdef uint64_t wait_mask[_MAX_PAIRS]
+    cdef Py_ssize_t wait_total[_MAX_PAIRS]
     cdef uint64_t sig_mask[_MAX_PAIRS]
     cdef Py_ssize_t sig_shift[_MAX_PAIRS]
     cdef Py_ssize_t sig_parts[_MAX_PAIRS]
     cdef Py_ssize_t sig_rem[_MAX_PAIRS]
+    cdef uint64_t any_single = 0, need
     for k in range(MAX_CLASSES):
         if hist[k]:
             present |= (<uint64_t>1) << k
-    for p in range(_num_pairs):
-        lk = _pairs[p][0]
-        ss = _pairs[p][1]
-        if not ((plan.locks >> lk) & 1 and (plan.singles >> ss) & 1):
+    for ss in range(_NUM_TABLES):
+        if (plan.singles >> ss) & 1:
+            any_single |= _single_classes[ss]
+    # By locking table, then single shift table; the rank keeps the choice order.
+    for lk in range(_NUM_TABLES):
+        if not (plan.locks >> lk) & 1:
             continue
         ones = _lock_classes[lk]
-        twos = _single_classes[ss] & ~ones
-        if present & ~(ones | twos):
-            continue
-        esc_mask = present & twos
-        escapes = _popcount_sum(esc_mask, hist)
-        total = length + escapes
+        need = present & ~ones  # what the single shift table must supply
+        if need & ~any_single:
+            continue  # no enabled single shift table completes this locking table
+        for ss in range(_NUM_TABLES):
+            p = _rank[lk][ss]
+            if p < 0 or not (plan.singles >> ss) & 1 or need & ~_single_classes[ss]:
+                continue
+            _score_one(kind, data, length, plan, hist, present, lk, ss, p, out, &best_rank,
+                       wait_pair, wait_mask, wait_total, &waiting)
+    for j in range(waiting):
+        p = wait_pair[j]
+        lk = _pairs[p][0]
+        ss = _pairs[p][1]
+        total = wait_total[j]
         shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
-        trial.encoding = 0
-        trial.locking = lk
-        trial.single = ss
-        if escapes and total > _capacity(plan.header, shift, 0):
-            multi = _capacity(plan.header, plan.concat + shift, 0)
-            lower = (total + multi - 1) // multi
-            if found and lower > out.parts:
-                continue  # cannot beat the best: skip the replay
-            for j in range(seen):
-                if sig_mask[j] == esc_mask and sig_shift[j] == shift:
-                    break
-            else:
-                j = seen
-                _measure(kind, data, length, plan, 0, shift, total, escapes, ones, &trial)
-                sig_mask[j] = esc_mask
-                sig_shift[j] = shift
-                sig_parts[j] = trial.parts
-                sig_rem[j] = trial.remaining
-                seen += 1
-            trial.units = total
-            trial.per_segment = multi
-            trial.parts = sig_parts[j]
-            trial.remaining = sig_rem[j]
+        multi = _capacity(plan.header, plan.concat + shift, 0)
+        # Optimistic: every part full.  Skip the replay when even that cannot win.
+        trial.parts = (total + multi - 1) // multi
+        if best_rank >= 0 and not _better(trial.parts, trial.parts * multi - total, p, out, best_rank):
+            continue
+        for k in range(seen):
+            if sig_mask[k] == wait_mask[j] and sig_shift[k] == shift:
+                break
         else:
-            _measure(kind, data, length, plan, 0, shift, total, escapes, ones, &trial)
-        # Pairs come in tie-break order: only a strictly better one replaces the best.
-        if not found or trial.parts < out.parts or (
-            trial.parts == out.parts and trial.remaining > out.remaining
-        ):
-            out[0] = trial
-            found = 1
-    return found
+            k = seen
+            sig_mask[k] = wait_mask[j]
+            sig_shift[k] = shift
+            sig_parts[k] = _replay(kind, data, length, 0, _lock_classes[lk], multi, &rem)
+            sig_rem[k] = rem
+            seen += 1
+        if best_rank < 0 or _better(sig_parts[k], sig_rem[k], p, out, best_rank):
+            out.encoding = 0
+            out.parts = sig_parts[k]
+            out.units = total
+            out.per_segment = multi
+            out.remaining = sig_rem[k]
+            out.locking = lk
+            out.single = ss
+            best_rank = p
+    return best_rank >= 0
 
 
 cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out) noexcept nogil:

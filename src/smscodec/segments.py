@@ -160,6 +160,8 @@ class _Plan:
     locks: int  # enabled locking tables, bit n = identifier n
     singles: int
     smart: dict[int, str] | None  # translate table, or None
+    # The kernel's option arguments: header octets, concat octets, mode, locks, singles.
+    args: tuple[int, int, int, int, int] = (0, 5, 0, 1, 1)
 
 
 def _check_text(text: object) -> str:
@@ -250,7 +252,60 @@ def _check_smart(smart: object, locks: int, singles: int) -> dict[int, str] | No
     return table
 
 
+# Checked options by (encoding, udh, reference_bits, smart, languages), for hashable bool/bytes/int
+# options: most callers repeat the same few.  Bounded; CPython dict operations are atomic.
+_PLANS: dict[tuple[object, ...], _Plan] = {}
+_MAX_PLANS = 256
+# The previous call's option objects and plan, replaced whole (one atomic assignment).
+_last_plan: tuple[object, object, object, object, object, _Plan] = (None, None, None, None, None, None)  # type: ignore[assignment]
+
+
 def _plan(encoding: object, udh: object, reference_bits: object, smart: object, languages: object) -> _Plan:
+    """The checked options, from the cache when they were seen before."""
+    last = _last_plan
+    # The very same (immutable) option objects as the previous call: the same plan.
+    if (
+        encoding is last[0]
+        and udh is last[1]
+        and reference_bits is last[2]
+        and smart is last[3]
+        and languages is last[4]
+        and type(languages) is tuple
+    ):
+        return last[5]
+    plan = _lookup_plan(encoding, udh, reference_bits, smart, languages)
+    if type(udh) is bytes and type(smart) is bool:
+        globals()["_last_plan"] = (encoding, udh, reference_bits, smart, languages, plan)
+    return plan
+
+
+def _lookup_plan(
+    encoding: object, udh: object, reference_bits: object, smart: object, languages: object
+) -> _Plan:
+    if type(smart) is bool and type(udh) is bytes and type(reference_bits) is int:
+        if (
+            type(languages) is not tuple
+            and isinstance(languages, Iterable)
+            and not isinstance(languages, str)
+        ):
+            languages = tuple(languages)
+        key = (encoding, udh, reference_bits, smart, languages)
+        try:
+            plan = _PLANS.get(key)
+        except TypeError:  # unhashable: checked uncached below, which names the fault
+            pass
+        else:
+            if plan is None:
+                plan = _make_plan(encoding, udh, reference_bits, smart, languages)
+                if len(_PLANS) < _MAX_PLANS:
+                    _PLANS[key] = plan
+            return plan
+    return _make_plan(encoding, udh, reference_bits, smart, languages)
+
+
+def _make_plan(
+    encoding: object, udh: object, reference_bits: object, smart: object, languages: object
+) -> _Plan:
     if not isinstance(encoding, str):
         raise TypeError(f"encoding must be a str, not {type(encoding).__name__}")
     mode = _MODES.get(encoding)
@@ -267,7 +322,8 @@ def _plan(encoding: object, udh: object, reference_bits: object, smart: object, 
     room = _USER_DATA_OCTETS - 4 - concat - shifts
     header = _check_udh(udh, room)
     table = _check_smart(smart, locks, singles)
-    return _Plan(header, concat, bits, mode, locks, singles, table)
+    args = (len(header), concat, mode, locks, singles)
+    return _Plan(header, concat, bits, mode, locks, singles, table, args)
 
 
 def _apply_smart(text: str, plan: _Plan) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -353,14 +409,18 @@ def analyze(
     return _analyze(_check_text(text), plan)[0]
 
 
+_NO_UDH = b""
+_NO_LANGUAGES: tuple[str | int, ...] = ()
+
+
 def count_segments(
     text: str,
     *,
     encoding: str = "auto",
-    udh: bytes = b"",
+    udh: bytes = _NO_UDH,
     reference_bits: int = 8,
     smart: bool | Mapping[str, str] = False,
-    languages: Iterable[str | int] = (),
+    languages: Iterable[str | int] = _NO_LANGUAGES,
 ) -> int:
     """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
 
@@ -372,16 +432,24 @@ def count_segments(
     """
     if (
         type(text) is str
-        and encoding == "auto"
-        and udh == b""
-        and reference_bits == 8
+        and udh is _NO_UDH
+        and languages is _NO_LANGUAGES
         and smart is False
-        and languages == ()
+        and encoding == "auto"
+        and reference_bits == 8
     ):
-        # The common case goes straight to the kernel.
-        return _kernel.count(text)
+        # Every option at its default: straight to the kernel.
+        return _count(text)
     plan = _plan(encoding, udh, reference_bits, smart, languages)
-    return _analyze(_check_text(text), plan)[0].segments
+    if type(text) is not str:
+        text = _check_text(text)
+    if plan.smart is not None:
+        text = _apply_smart(text, plan)[0]
+    return _analyze_kernel(text, *plan.args)[1]
+
+
+_count = _kernel.count
+_analyze_kernel = _kernel.analyze
 
 
 def _check_reference(reference: object, bits: int) -> int | None:
