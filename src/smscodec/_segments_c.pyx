@@ -397,6 +397,7 @@ cdef inline void _score_one(
     cdef Py_ssize_t total = length + escapes
     cdef Py_ssize_t shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
     cdef Result trial
+    memset(&trial, 0, sizeof(Result))
     if escapes and total > _capacity(plan.header, shift, 0):
         wait_pair[waiting[0]] = p
         wait_mask[waiting[0]] = present & twos
@@ -405,6 +406,7 @@ cdef inline void _score_one(
         return
     _measure(kind, data, length, plan, 0, shift, total, escapes, ones, &trial)
     if best_rank[0] < 0 or _better(trial.parts, trial.remaining, p, out, best_rank[0]):
+        trial.status = 0
         trial.encoding = 0
         trial.locking = lk
         trial.single = ss
@@ -473,6 +475,7 @@ cdef bint _score_pairs(
             sig_rem[k] = rem
             seen += 1
         if best_rank < 0 or _better(sig_parts[k], sig_rem[k], p, out, best_rank):
+            out.status = 0
             out.encoding = 0
             out.parts = sig_parts[k]
             out.units = total
@@ -488,9 +491,7 @@ cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* 
     cdef Tally t
     cdef Py_ssize_t hist[MAX_CLASSES]
     cdef Py_ssize_t astral, surrogates
-    out.status = 0
-    out.locking = 0
-    out.single = 0
+    memset(out, 0, sizeof(Result))
     if plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
         tally_default(kind, data, length, &t)
         if t.bad == 0 and plan.mode != 2:

@@ -1,0 +1,104 @@
+"""Segment counting speed: against C builtins that read the same text, the pure twin, and peers.
+
+Run: PYTHONPATH=src python -m pytest benchmarks/test_bench_segments.py --benchmark-enable -p no:cacheprovider
+
+Targets (reported, not asserted; the machine is shared): ``count_segments`` on a 160-character
+message no slower than ``text.encode("latin-1")`` (GSM-7) / ``text.encode("utf-16-le")``
+(UCS-2); at least 100x faster than the fastest peer; with all 13 national languages enabled,
+within 3x of the time without tables on Turkish and Hindi texts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import smscodec
+from smscodec import count_segments
+
+# Realistic 160-character messages: a shipping notice in English (GSM-7), Russian (UCS-2),
+# Turkish and Hindi (UCS-2 without national tables, GSM-7 with them).
+GSM = (
+    "Hi Anna, your order #48213 has shipped! Track it at example.com/t/48213. Questions? "
+    "Reply HELP. Thanks for shopping with us - see you soon. Msg&data rates may apply"
+)[:160].ljust(160)
+UCS2 = (
+    "Привет, Анна! Ваш заказ №48213 отправлен. Отследить: example.com/t/48213. Вопросы? "
+    "Ответьте HELP. Спасибо за покупку, ждём вас снова! " * 2
+)[:160]
+TURKISH = (
+    "Merhaba Ayşe, siparişiniz yola çıktı. Kargo takip numaranız 48213. Sorularınız için "
+    "bize yazın. Teşekkür ederiz, iyi günler dileriz! " * 2
+)[:160]
+HINDI = ("नमस्ते अनीता, आपका ऑर्डर 48213 भेज दिया गया है। ट्रैक करने के लिए लिंक देखें। धन्यवाद, फिर मिलेंगे! " * 3)[:160]
+TEXTS = {"gsm7": GSM, "ucs2": UCS2}
+ALL_LANGUAGES = tuple(range(1, 14))
+
+
+def _peer(name: str) -> Callable[[str], int]:
+    """A peer library's segment count for one text (pytest skips when it is not installed)."""
+    if name == "smsutil":
+        smsutil: Any = pytest.importorskip("smsutil")
+        return lambda text: len(smsutil.split(text).parts)
+    if name == "smpplib":
+        gsm: Any = pytest.importorskip("smpplib.gsm")
+        return lambda text: len(gsm.make_parts(text)[0])
+    smssafe: Any = pytest.importorskip("smssafe")
+    return lambda text: int(smssafe.sanitize(text, drop_unknown=False).segments)
+
+
+def test_texts_are_160_characters() -> None:
+    assert [len(t) for t in (GSM, UCS2, TURKISH, HINDI)] == [160, 160, 160, 160]
+    assert smscodec.analyze(GSM).encoding == "gsm7"
+    assert smscodec.analyze(UCS2).encoding == "ucs2"
+
+
+@pytest.mark.parametrize("kind", ["gsm7", "ucs2"])
+def test_count_segments(benchmark: Any, kind: str) -> None:
+    text = TEXTS[kind]
+    benchmark.group = f"160 chars {kind}"
+    benchmark.extra_info["backend"] = smscodec.BACKEND
+    assert benchmark(count_segments, text) == (1 if kind == "gsm7" else 3)
+
+
+@pytest.mark.parametrize("kind", ["gsm7", "ucs2"])
+def test_builtin_encode(benchmark: Any, kind: str) -> None:
+    # The yardstick: a C builtin that reads and copies the same text.
+    text = TEXTS[kind]
+    benchmark.group = f"160 chars {kind}"
+    codec = "latin-1" if kind == "gsm7" else "utf-16-le"
+    assert len(benchmark(text.encode, codec)) == 160 * (1 if kind == "gsm7" else 2)
+
+
+@pytest.mark.parametrize("twin", ["c", "py"])
+@pytest.mark.parametrize("kind", ["gsm7", "ucs2"])
+def test_kernel_twins(benchmark: Any, twin: str, kind: str) -> None:
+    try:
+        kernel = importlib.import_module(f"smscodec._segments_{twin}")
+    except ImportError:
+        pytest.skip("compiled kernel not built")
+    text = TEXTS[kind]
+    benchmark.group = f"160 chars {kind}"
+    assert benchmark(kernel.count, text) == (1 if kind == "gsm7" else 3)
+
+
+@pytest.mark.parametrize("peer", ["smsutil", "smpplib", "smssafe"])
+@pytest.mark.parametrize("kind", ["gsm7", "ucs2"])
+def test_peers(benchmark: Any, peer: str, kind: str) -> None:
+    count = _peer(peer)
+    text = TEXTS[kind]
+    benchmark.group = f"160 chars {kind}"
+    benchmark(count, text)
+
+
+@pytest.mark.parametrize("languages", ["none", "all13"])
+@pytest.mark.parametrize("name", ["turkish", "hindi"])
+def test_national_languages(benchmark: Any, name: str, languages: str) -> None:
+    text = TURKISH if name == "turkish" else HINDI
+    enabled = ALL_LANGUAGES if languages == "all13" else ()
+    benchmark.group = f"160 chars {name}"
+    parts = benchmark(lambda: count_segments(text, languages=enabled))
+    assert parts == (2 if languages == "all13" else 3)
