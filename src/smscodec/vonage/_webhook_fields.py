@@ -127,7 +127,5 @@ def parse_hex(value: str, name: str) -> bytes:
     try:
         data: bytes = from_hex(value)
     except HexError as exc:
-        raise WebhookError(
-            f"field {name!r} is not hex: {exc} (character index {exc.position})", field=name
-        ) from None
+        raise WebhookError(f"field {name!r} is not hex: {exc}", field=name) from None
     return data
