@@ -71,7 +71,7 @@ def test_split_and_encode_parity(kernel: Kernel, text: str, cap: int, locking: i
     )
 
 
-@given(header=st.integers(0, 130), extra=st.integers(0, 12), ucs2=st.integers(0, 1))
+@given(header=st.integers(0, 160), extra=st.integers(0, 20), ucs2=st.integers(0, 1))
 def test_capacity_parity(kernel: Kernel, header: int, extra: int, ucs2: int) -> None:
     live, spec = _both(kernel)
     assert live.capacity(header, extra, ucs2) == spec.capacity(header, extra, ucs2)

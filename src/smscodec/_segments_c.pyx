@@ -298,7 +298,7 @@ cdef inline Py_ssize_t _capacity(Py_ssize_t header, Py_ssize_t extra, int ucs2) 
     # TS 23.040 §9.2.3.24: septets = floor((140 - octets) * 8 / 7), UCS-2 units = floor((140 - octets) / 2);
     # a UDHL octet is counted when elements are added to no caller header.
     cdef Py_ssize_t octets = header if extra == 0 else (header if header else 1) + extra
-    cdef Py_ssize_t free_octets = _USER_DATA_OCTETS - octets
+    cdef Py_ssize_t free_octets = _USER_DATA_OCTETS - octets if octets < _USER_DATA_OCTETS else 0
     return free_octets // 2 if ucs2 else free_octets * 8 // 7
 
 

@@ -114,7 +114,8 @@ def capacity(header: int, extra: int, ucs2: int, /) -> int:
     UCS-2 (``ucs2`` true): floor((140 - octets) / 2) UTF-16 units (70, 67, 66, ...).
     """
     octets = header if extra == 0 else (header or 1) + extra
-    free = _USER_DATA_OCTETS - octets
+    # A header filling the whole user data leaves nothing (never negative).
+    free = max(0, _USER_DATA_OCTETS - octets)
     return free // 2 if ucs2 else free * 8 // 7
 
 
