@@ -158,3 +158,19 @@ def test_every_string_width(kernel: Kernel, width: str) -> None:
     for text in (extra + "x" * 200, "x" * 100 + extra + "x" * 100, "x" * 200 + extra, "]" * 80 + extra):
         assert live.analyze(text, 0, 5, 0, 1, 1) == spec.analyze(text, 0, 5, 0, 1, 1)
         assert live.count(text) == spec.count(text)
+
+
+def test_kernel_refuses_headers_without_room(kernel: Kernel) -> None:
+    # The public layer raises UdhError first; the kernels themselves never divide by zero.
+    live, spec = _both(kernel)
+    for args in [(131, 5, 0, 1, 1), (126, 5, 0, 3, 3), (-1, 5, 0, 1, 1), (0, 7, 0, 1, 1)]:
+        messages = []
+        for k in (live, spec):
+            with pytest.raises(ValueError, match="no room") as exc:
+                k.analyze("x", *args)
+            messages.append(str(exc.value))
+        assert messages[0] == messages[1]
+    assert live.analyze("x", 130, 6, 0, 1, 1) == spec.analyze("x", 130, 6, 0, 1, 1)
+    for k in (live, spec):
+        with pytest.raises(ValueError, match="cannot hold"):
+            k.split("xx", 0, 0, 0, 1)

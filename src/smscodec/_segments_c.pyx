@@ -540,6 +540,11 @@ def analyze(
     cdef int kind = 1
     cdef const void* data = NULL
     cdef Py_ssize_t length = 0
+    cdef Py_ssize_t shifts
+    # Room for a two-unit item in every part: see _segments_py._check_room.
+    shifts = 0 if locks == 1 and singles == 1 else 2 * _SHIFT_IE_OCTETS
+    if header < 0 or concat not in (5, 6) or header + concat + shifts > _USER_DATA_OCTETS - 4:
+        raise ValueError(f"header {header} / concat {concat} octets leave no room for text")
     _view(text, &kind, &data, &length)
     plan.header = header
     plan.concat = concat
@@ -584,6 +589,8 @@ def split(str text not None, int ucs2, int locking, int single, Py_ssize_t cap, 
     cdef int k
     cdef uint64_t ones = _lock_classes[locking]
     cdef uint64_t usable = ones | _single_classes[single]
+    if cap < 2:
+        raise ValueError(f"parts of {cap} units cannot hold an escape or surrogate pair")
     _view(text, &kind, &data, &length)
     ends = []
     for i in range(length):

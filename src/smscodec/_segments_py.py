@@ -191,6 +191,15 @@ def _unencodable(text: str, locks: int, singles: int) -> EncodingError:
     return EncodingError(f"character {ch!r} (U+{ord(ch):04X}) at position {i} {what}", char=ch, position=i)
 
 
+def _check_room(header: int, concat: int, locks: int, singles: int) -> None:
+    # Every part must hold a two-unit item (4 octets) after the caller's header, the
+    # concatenation element and, with national tables, both shift elements.  The public
+    # layer checks this first with a UdhError; here it only keeps the arithmetic sound.
+    shifts = 0 if locks == 1 and singles == 1 else 2 * _SHIFT_IE_OCTETS
+    if header < 0 or concat not in (5, 6) or header + concat + shifts > _USER_DATA_OCTETS - 4:
+        raise ValueError(f"header {header} / concat {concat} octets leave no room for text")
+
+
 def analyze(
     text: str, header: int, concat: int, mode: int, locks: int, singles: int, /
 ) -> tuple[int, int, int, int, int, int, int]:
@@ -207,6 +216,7 @@ def analyze(
         EncodingError: mode 1 and no enabled pair carries the text; or a lone surrogate
             in a text sent as UCS-2.
     """
+    _check_room(header, concat, locks, singles)
     if mode != 2:
         best: tuple[int, int, int, int, int, int, int] | None = None
         for lk, ss in _candidates(locks, singles):
@@ -228,7 +238,11 @@ def analyze(
 
 
 def count(text: str, /) -> int:
-    """Parts of ``text`` with every option at its default: ``analyze(text, 0, 5, 0, 1, 1)[1]``."""
+    """Parts of ``text`` with every option at its default: ``analyze(text, 0, 5, 0, 1, 1)[1]``.
+
+    Raises:
+        EncodingError: a lone surrogate (the text goes as UCS-2).
+    """
     return analyze(text, 0, 5, 0, 1, 1)[1]
 
 
@@ -239,6 +253,8 @@ def split(text: str, ucs2: int, locking: int, single: int, cap: int, /) -> list[
     escape pair or a surrogate pair is never cut.  ``text`` must be encodable with the
     given tables (``analyze`` said so); ``cap`` at least 2.
     """
+    if cap < 2:
+        raise ValueError(f"parts of {cap} units cannot hold an escape or surrogate pair")
     if ucs2:
         costs = _ucs2_costs(text)
     else:
