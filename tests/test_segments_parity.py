@@ -163,7 +163,7 @@ def test_every_string_width(kernel: Kernel, width: str) -> None:
 def test_kernel_refuses_headers_without_room(kernel: Kernel) -> None:
     # The public layer raises UdhError first; the kernels themselves never divide by zero.
     live, spec = _both(kernel)
-    for args in [(131, 5, 0, 1, 1), (126, 5, 0, 3, 3), (-1, 5, 0, 1, 1), (0, 7, 0, 1, 1)]:
+    for args in [(132, 5, 0, 1, 1), (126, 5, 0, 3, 3), (-1, 5, 0, 1, 1), (0, 7, 0, 1, 1)]:
         messages = []
         for k in (live, spec):
             with pytest.raises(ValueError, match="no room") as exc:
