@@ -1,4 +1,4 @@
-# cython: freethreading_compatible=True
+# cython: freethreading_compatible=True, binding=False
 """GSM 03.38 kernels, compiled: the twin of ``_gsm7_py`` (read that one for the rules).
 
 The kernels read a ``str``'s own PEP 393 storage (1-, 2- or 4-byte units) without
@@ -108,6 +108,9 @@ cdef enum:
 # 16-bit cells: with 32-bit ones GCC -O3 "vectorizes" the sum into byte shuffles and
 # scalar inserts that run at less than half the speed of the plain scalar loop.
 cdef uint16_t _COST[_TABLE_SIZE]
+# Two Latin-1 characters (their two bytes read as one native uint16) -> the sum of
+# their _COST; for 1-byte strings.  128 KiB, of which real text touches a few lines.
+cdef uint16_t _PAIR_COST[65536]
 # Code point -> what the encoder stores (layout above).
 cdef uint32_t _ENCODE[_TABLE_SIZE]
 # Septet -> code point (the escape cell is never read through it).
@@ -123,6 +126,18 @@ cdef uint32_t _encode_cell(uint8_t first, uint8_t second, uint32_t length, bint 
     pair[1] = second
     memcpy(&stored, pair, 2)
     return stored | (length << _LENGTH_SHIFT) | ((<uint32_t>bad) << _BAD_SHIFT)
+
+
+cdef void _fill_pair_costs() noexcept:
+    cdef uint8_t two[2]
+    cdef uint16_t index
+    cdef int first, second
+    for first in range(256):
+        for second in range(256):
+            two[0] = first
+            two[1] = second
+            memcpy(&index, two, 2)
+            _PAIR_COST[index] = _COST[first] + _COST[second]
 
 
 def _fill_tables():
@@ -150,6 +165,7 @@ def _fill_tables():
         else:
             _COST[i] = 2
             _ENCODE[i] = _encode_cell(code[0], code[1], 2, False)
+    _fill_pair_costs()
     for i in range(128):
         ch = DEFAULT_ALPHABET[i]
         _DEC[i] = _REPLACEMENT_CHARACTER if ch is None else ord(ch)
@@ -188,11 +204,22 @@ cdef Py_ssize_t _scan(const unit_t* s, Py_ssize_t n, bint stop, Py_ssize_t* n_ba
     # that falls back per character, mispredicts on real text), block by block so the
     # count of unencodable characters cannot overflow into the septets.
     cdef Py_ssize_t start = 0, end, i, total = 0, bad = 0
-    cdef uint64_t t0, t1, t2, t3
+    cdef uint64_t t0, t1, t2, t3, w
+    cdef uint16_t pair[4]
     while start < n:
         end = start + _BLOCK if n - start > _BLOCK else n
         t0 = t1 = t2 = t3 = 0
         i = start
+        if unit_t is uint8_t:
+            # 1-byte strings: one lookup per two characters in the pair table.
+            while i + 8 <= end:
+                memcpy(&w, s + i, 8)
+                memcpy(pair, &w, 8)
+                t0 += _PAIR_COST[pair[0]]
+                t1 += _PAIR_COST[pair[1]]
+                t2 += _PAIR_COST[pair[2]]
+                t3 += _PAIR_COST[pair[3]]
+                i += 8
         while i + 4 <= end:
             t0 += _COST[_clamp(s[i])]
             t1 += _COST[_clamp(s[i + 1])]

@@ -103,7 +103,9 @@ def is_gsm7(text: str) -> bool:
     Raises:
         TypeError: ``text`` is not a ``str``.
     """
-    return _kernel.is_gsm7(_text(text, "text"))
+    if type(text) is not str:  # inline: this layer's cost matters on 160-character messages
+        text = _text(text, "text")
+    return _kernel.is_gsm7(text)
 
 
 def gsm7_septets(text: str) -> int:
@@ -118,7 +120,9 @@ def gsm7_septets(text: str) -> int:
         EncodingError: a character is in neither table; ``char`` and ``position`` say
             which (use :func:`non_gsm7_chars` to list them all, or UCS-2 instead).
     """
-    return _kernel.gsm7_septets(_text(text, "text"))
+    if type(text) is not str:
+        text = _text(text, "text")
+    return _kernel.gsm7_septets(text)
 
 
 def non_gsm7_chars(text: str) -> list[str]:
@@ -149,8 +153,12 @@ def encode_gsm7(text: str, errors: str = "strict") -> bytes:
         EncodingError: under ``"strict"``, the first unencodable character (``char``,
             ``position``).
     """
-    mode = _mode(errors)
-    return _kernel.encode_gsm7(_text(text, "text"), mode)
+    mode = _MODES.get(errors) if type(errors) is str else None
+    if mode is None:
+        mode = _mode(errors)
+    if type(text) is not str:
+        text = _text(text, "text")
+    return _kernel.encode_gsm7(text, mode)
 
 
 def decode_gsm7(data: BytesLike, errors: str = "strict") -> str:
@@ -171,8 +179,12 @@ def decode_gsm7(data: BytesLike, errors: str = "strict") -> str:
         DecodeError: under ``"strict"``, ``position`` is the index of the first fault
             (for an escape fault, the escape's own index).
     """
-    mode = _mode(errors)
-    return _kernel.decode_gsm7(_bytes(data, "data"), mode)
+    mode = _MODES.get(errors) if type(errors) is str else None
+    if mode is None:
+        mode = _mode(errors)
+    if type(data) is not bytes:
+        data = _bytes(data, "data")
+    return _kernel.decode_gsm7(data, mode)
 
 
 def pack_septets(septets: BytesLike, fill_bits: int = 0) -> bytes:
