@@ -119,10 +119,11 @@ def test_public(measure: Measure, op: str, name: str) -> None:
     assert result == {"gsm7_septets": len(smscodec.encode_gsm7(text)), "is_gsm7": True}.get(op, result)
 
 
-BASELINES: dict[str, Callable[[str], object]] = {
-    "latin-1 encode": lambda text: text.encode("latin-1"),
-    "utf-16-le encode": lambda text: text.encode("utf-16-le"),
-    "str.isascii": str.isascii,
+# Bound methods, so a baseline pays one call like the kernels do (no lambda around it).
+BASELINES: dict[str, Callable[[str], tuple[Callable[..., object], tuple[str, ...]]]] = {
+    "latin-1 encode": lambda text: (text.encode, ("latin-1",)),
+    "utf-16-le encode": lambda text: (text.encode, ("utf-16-le",)),
+    "str.isascii": lambda text: (text.isascii, ()),
 }
 
 
@@ -143,7 +144,8 @@ def _baseline_cases() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(("baseline", "op", "name"), _baseline_cases())
 def test_baseline(measure: Measure, baseline: str, op: str, name: str) -> None:
     text = INPUTS[name]
-    measure(f"{op} {name}", baseline, len(text), BASELINES[baseline], text)
+    func, args = BASELINES[baseline](text)
+    measure(f"{op} {name}", baseline, len(text), func, *args)
 
 
 def test_codec_through_str_encode(measure: Measure) -> None:

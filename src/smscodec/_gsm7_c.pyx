@@ -2,13 +2,15 @@
 """GSM 03.38 kernels, compiled: the twin of ``_gsm7_py`` (read that one for the rules).
 
 The kernels read a ``str``'s own PEP 393 storage (1-, 2- or 4-byte units) without
-copying it.  Counting and encoding test eight bytes at a time for "plain ASCII" (each
-byte one septet, or a septet of the same value), which is most real text, and fall
-back to a 0x2100-entry lookup table per character; the table is built at import from
+copying it.  Counting is a branch-free sum over a cost table (1-byte strings look up
+two characters at a time in a pair table); encoding stores two bytes per character
+and advances by the character's length.  Branches on the data mispredict on real text
+(accents and brackets every few words), which is what limits a per-character loop to
+about one character per nanosecond.  Every table is built at import from
 ``smscodec._tables``, the one definition of the GSM 03.38 alphabets.
 
 Lengths are checked by hand before every access: ``boundscheck`` and ``wraparound``
-are off where noted.
+are off where noted.  The GIL-free core is declared in ``_gsm7_c.pxd``.
 """
 
 cimport cython
