@@ -349,3 +349,11 @@ def test_pep393_widths_at_start_middle_end() -> None:
             info = analyze(text)
             assert info.encoding == encoding
             assert info.units == 2 + units
+
+
+def test_cached_options_still_refuse_bool_languages() -> None:
+    assert analyze("ş", languages=(1,)).locking_shift == 1
+    with pytest.raises(TypeError):
+        analyze("ş", languages=(True,))
+    with pytest.raises(TypeError):
+        count_segments("ş", languages=[True])

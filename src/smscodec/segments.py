@@ -291,6 +291,10 @@ def _lookup_plan(
             languages = tuple(languages)
         key = (encoding, udh, reference_bits, smart, languages)
         try:
+            # True == 1 and False == 0 as keys: a bool (a TypeError) must not hit an int's plan.
+            if (1 in languages or 0 in languages) and any(type(x) is bool for x in languages):  # type: ignore[operator, attr-defined]
+                raise TypeError
+
             plan = _PLANS.get(key)
         except TypeError:  # unhashable: checked uncached below, which names the fault
             pass
