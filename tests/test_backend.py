@@ -34,7 +34,7 @@ def test_backend_follows_the_environment() -> None:
         # CI and cibuildwheel: the compiled kernels must be what `import smscodec` uses.
         assert smscodec.USE_EXTENSIONS is True, f"fell back to the pure twins for {_backend._FALLBACKS}"
         assert smscodec.BACKEND == "c"
-    assert smscodec.BACKEND == ("c" if smscodec.USE_EXTENSIONS else "python")
+    assert ("c" if smscodec.USE_EXTENSIONS else "python") == smscodec.BACKEND
 
 
 @pytest.mark.parametrize("name", TWINS)

@@ -63,7 +63,8 @@ def test_count_smart_and_forced_encoding(capsys: pytest.CaptureFixture[str]) -> 
     assert json.loads(out)["encoding"] == "ucs2"
     code, _, err = run(capsys, "count", "--encoding", "gsm7", "Olá")
     assert code == 1
-    assert "EncodingError" in err and err.count("\n") == 1
+    assert "EncodingError" in err
+    assert err.count("\n") == 1
 
 
 def test_split_json_has_text_udh_and_payload(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,7 +77,8 @@ def test_split_json_has_text_udh_and_payload(capsys: pytest.CaptureFixture[str])
     assert [p["udh"] for p in parts] == ["0500034202" + "01", "0500034202" + "02"]
     assert parts[0]["payload"] == "79" * 153
     code, out, _ = run(capsys, "split", "short")
-    assert code == 0 and "part 1/1" in out
+    assert code == 0
+    assert "part 1/1" in out
 
 
 def _write_lines(path: pathlib.Path) -> None:
@@ -103,7 +105,9 @@ def test_analyze_lines_json_totals(capsys: pytest.CaptureFixture[str], tmp_path:
     assert {"á", "ó", "😀", "“"} <= forcing
 
 
-def test_analyze_csv_with_column_and_languages(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+def test_analyze_csv_with_column_and_languages(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
     path = tmp_path / "m.csv"
     texts = ["Merhaba, şifreniz 1234 ğ ı", "plain text", "multi\nline, with comma"]
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -125,7 +129,9 @@ def test_analyze_table_output(capsys: pytest.CaptureFixture[str], tmp_path: path
     _write_lines(path)
     code, out, _ = run(capsys, "analyze", str(path), "--price", "0.01")
     assert code == 0
-    assert "messages" in out and "parts per message" in out and "savings" in out
+    assert "messages" in out
+    assert "parts per message" in out
+    assert "savings" in out
     assert "U+00E1" in out
 
 
@@ -153,9 +159,7 @@ def test_analyze_bad_input_is_one_line_and_status_2(
 ) -> None:
     (tmp_path / "a.csv").write_text("id,text\n1,hi\n", encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"ok\n\xff\xfe broken\n")
-    argv = [
-        a.format(tmp=tmp_path, csv=tmp_path / "a.csv", binary=tmp_path / "b.txt") for a in args
-    ]
+    argv = [a.format(tmp=tmp_path, csv=tmp_path / "a.csv", binary=tmp_path / "b.txt") for a in args]
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -184,7 +188,8 @@ def test_parquet_input(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Pat
     assert report["missing"] == 1
     assert report["segments"] == 1 + 2 + 1
     code, _, err = run(capsys, "analyze", str(path), "--column", "body")
-    assert code == 2 and "no column 'body'" in err
+    assert code == 2
+    assert "no column 'body'" in err
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -69,5 +69,5 @@ def test_analyze_is_lazy_and_typed() -> None:
 
 
 def test_rejects_a_non_dask_series() -> None:
-    with pytest.raises(TypeError, match="dask.dataframe.Series"):
+    with pytest.raises(TypeError, match=r"dask\.dataframe\.Series"):
         smscodec.dask.count_segments(["a", "b"])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import load_vector
 
+from conftest import load_vector
 from smscodec import ArgumentError, _tables
 
 REFERENCE = load_vector("national_language_tables.json")

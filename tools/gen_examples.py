@@ -20,7 +20,20 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 COUNT = 3000
 SEED = 23038  # TS 23.038, for luck
 
-NAMES = ["Anna", "Ben", "Chloé", "Dmitri", "Émile", "Fatma", "Giulia", "Hiro", "Inés", "Jonas", "Zoë", "Øystein"]
+NAMES = [
+    "Anna",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Émile",
+    "Fatma",
+    "Giulia",
+    "Hiro",
+    "Inés",
+    "Jonas",
+    "Zoë",
+    "Øystein",
+]
 SHOPS = ["Acme", "BlueMart", "Café Noir", "Nordlys", "Sol y Mar", "Kaufhaus", "TechHub"]
 
 TEMPLATES: dict[str, list[str]] = {
@@ -116,7 +129,9 @@ def generate(count: int = COUNT, seed: int = SEED) -> list[tuple[str, str]]:
         kind = rng.choices(kinds, weights)[0]
         text = _fill(rng.choice(TEMPLATES[kind]), rng)
         if rng.random() < 0.17:  # newsletters and long notices run to several parts
-            text = " ".join([text] + [_fill(rng.choice(TEMPLATES[kind]), rng) for _ in range(rng.randrange(1, 4))])
+            text = " ".join(
+                [text] + [_fill(rng.choice(TEMPLATES[kind]), rng) for _ in range(rng.randrange(1, 4))]
+            )
         out.append((kind, text))
     return out
 

@@ -42,10 +42,10 @@ from .segments import Segment, SegmentInfo, analyze, count_segments, estimate_co
 
 __version__ = "0.1.0"
 
-#: True when every kernel runs compiled; False for the pure-Python twins.
-USE_EXTENSIONS: bool = _backend.backend() == "c"
-#: ``"c"`` or ``"python"``.
+#: ``"c"`` when every kernel runs compiled, ``"python"`` for the pure-Python twins.
 BACKEND: str = _backend.backend()
+#: True when every kernel runs compiled; False for the pure-Python twins.
+USE_EXTENSIONS: bool = BACKEND == "c"
 
 __all__ = [
     "BACKEND",
@@ -56,29 +56,27 @@ __all__ = [
     "HexError",
     "PayloadError",
     "ResponseError",
+    "Segment",
+    "SegmentInfo",
     "SignatureError",
     "SmsCodecError",
     "UdhError",
     "WebhookError",
     "__version__",
-    # codec core
+    "analyze",
+    "count_segments",
     "decode_gsm7",
     "decode_ucs2",
     "encode_gsm7",
     "encode_ucs2",
+    "estimate_cost",
     "from_hex",
     "gsm7_septets",
     "is_gsm7",
     "non_gsm7_chars",
     "pack_septets",
-    "to_hex",
-    "unpack_septets",
-    # segments
-    "Segment",
-    "SegmentInfo",
-    "analyze",
-    "count_segments",
-    "estimate_cost",
     "split",
     "split_binary",
+    "to_hex",
+    "unpack_septets",
 ]

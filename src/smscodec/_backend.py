@@ -17,7 +17,7 @@ import os
 import sys
 from types import ModuleType
 
-__all__ = ["NO_EXTENSIONS", "backend", "load"]
+__all__ = ["NO_EXTENSIONS", "backend", "kernels", "load"]
 
 NO_EXTENSIONS: bool = os.environ.get("SMSCODEC_NO_EXTENSIONS", "") not in ("", "0") or (
     sys.implementation.name != "cpython"
@@ -37,7 +37,20 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(f"smscodec._{name}_py")
 
 
-def backend() -> str:
-    """``"c"`` when every kernel loaded so far is compiled, else ``"python"``."""
-    return "python" if NO_EXTENSIONS or _FALLBACKS else "c"
+def kernels() -> list[str]:
+    """The base names of every kernel twin shipped in the package (``gsm7``, ``segments``, ...)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return sorted(f[1:-6] for f in os.listdir(here) if f.startswith("_") and f.endswith("_py.py"))
 
+
+def backend() -> str:
+    """``"c"`` when every kernel's compiled twin is live, else ``"python"``.
+
+    Loads each kernel (as its selector would), so a compiled twin that fails to import
+    (a pure install, an ABI mismatch) shows here rather than at first use.
+    """
+    if NO_EXTENSIONS:
+        return "python"
+    for name in kernels():
+        load(name)
+    return "python" if _FALLBACKS else "c"

@@ -90,7 +90,9 @@ def language_id(language: str | int) -> int:
             )
         return nli
     if language not in NATIONAL_TABLES and language != 0:
-        raise ArgumentError(f"unknown national language identifier {language}; expected 0-13", argument="languages")
+        raise ArgumentError(
+            f"unknown national language identifier {language}; expected 0-13", argument="languages"
+        )
     return language
 
 

@@ -138,7 +138,7 @@ def _open_text(path: str) -> IO[str]:
     if path == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict", newline="")
     try:
-        return open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
+        return open(path, encoding="utf-8", newline="")
     except FileNotFoundError:
         raise CliError(f"no such file: {path}") from None
     except IsADirectoryError:
@@ -409,7 +409,9 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
         stream = _open_text(args.file)
         try:
             chunks = (
-                _chunks_csv(stream, args.column, progress) if fmt == "csv" else _chunks_lines(stream, progress)
+                _chunks_csv(stream, args.column, progress)
+                if fmt == "csv"
+                else _chunks_lines(stream, progress)
             )
             for chunk in chunks:
                 _accumulate(report, chunk, args)
@@ -449,9 +451,14 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON instead of a table")
     common.add_argument(
-        "--encoding", choices=["auto", "gsm7", "ucs2"], default="auto", help="force an encoding (default: auto)"
+        "--encoding",
+        choices=["auto", "gsm7", "ucs2"],
+        default="auto",
+        help="force an encoding (default: auto)",
     )
-    common.add_argument("--smart", action="store_true", help="replace look-alike characters by GSM-7 ones first")
+    common.add_argument(
+        "--smart", action="store_true", help="replace look-alike characters by GSM-7 ones first"
+    )
     common.add_argument(
         "--languages",
         type=_languages,
@@ -471,17 +478,19 @@ def _parser() -> argparse.ArgumentParser:
     split_cmd = sub.add_parser("split", parents=[common], help="the parts of one message, with headers")
     split_cmd.add_argument("text")
     split_cmd.add_argument("--udh", type=_hex, default=b"", help="your own user data header, hex, UDHL first")
-    split_cmd.add_argument("--reference", type=int, default=None, help="concatenation reference (default: next)")
+    split_cmd.add_argument(
+        "--reference", type=int, default=None, help="concatenation reference (default: next)"
+    )
 
     an = sub.add_parser("analyze", parents=[common], help="report on a file of messages")
     an.add_argument("file", help="messages: one per line, .csv, or .parquet; '-' for stdin")
-    an.add_argument("--column", default="text", help="the message column of a CSV/Parquet file (default: text)")
+    an.add_argument(
+        "--column", default="text", help="the message column of a CSV/Parquet file (default: text)"
+    )
     an.add_argument("--format", choices=["auto", "lines", "csv", "parquet"], default="auto")
     an.add_argument("--price", type=_price, default=None, help="price per part, for the cost (a decimal)")
     an.add_argument("--top", type=int, default=15, help="how many UCS-2 forcing characters to list")
-    an.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar on stderr"
-    )
+    an.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar on stderr")
     return parser
 
 

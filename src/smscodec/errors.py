@@ -48,7 +48,7 @@ class ArgumentError(SmsCodecError, ValueError):
         argument: the name of the offending parameter.
     """
 
-    _attrs = ('argument',)
+    _attrs = ("argument",)
 
     def __init__(self, message: str, *, argument: str) -> None:
         super().__init__(message)
@@ -63,7 +63,7 @@ class EncodingError(SmsCodecError, ValueError):
         position: its index in the text.
     """
 
-    _attrs = ('char', 'position')
+    _attrs = ("char", "position")
 
     def __init__(self, message: str, *, char: str, position: int) -> None:
         super().__init__(message)
@@ -78,7 +78,7 @@ class DecodeError(SmsCodecError, ValueError):
         position: index of the first offending byte.
     """
 
-    _attrs = ('position',)
+    _attrs = ("position",)
 
     def __init__(self, message: str, *, position: int) -> None:
         super().__init__(message)
@@ -93,7 +93,7 @@ class UdhError(SmsCodecError, ValueError):
             (0 for the UDHL, an element's IEI octet otherwise).
     """
 
-    _attrs = ('offset',)
+    _attrs = ("offset",)
 
     def __init__(self, message: str, *, offset: int) -> None:
         super().__init__(message)
@@ -107,7 +107,7 @@ class HexError(SmsCodecError, ValueError):
         position: index of the first offending character (``len(text) - 1`` for an odd length).
     """
 
-    _attrs = ('position',)
+    _attrs = ("position",)
 
     def __init__(self, message: str, *, position: int) -> None:
         super().__init__(message)
@@ -121,7 +121,7 @@ class PayloadError(SmsCodecError, ValueError):
         field: the wire name of the field (``"from"``, ``"ttl"``, ...).
     """
 
-    _attrs = ('field',)
+    _attrs = ("field",)
 
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
@@ -155,7 +155,7 @@ class WebhookError(SmsCodecError, ValueError):
             or ``None`` when the body as a whole is unreadable.
     """
 
-    _attrs = ('field',)
+    _attrs = ("field",)
 
     def __init__(self, message: str, *, field: str | None) -> None:
         super().__init__(message)
