@@ -20,16 +20,37 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes
 from cpython.dict cimport PyDict_Next
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
+from libc.stdint cimport uint8_t, uint64_t
 from libc.stdlib cimport qsort
-from libc.string cimport memcmp, memcpy
+from libc.string cimport memchr, memcmp, memcpy
 
 from .errors import SignatureError
 
 __all__ = ["canonical_bytes"]
 
 
+cdef extern from *:
+    """
+    /* The UTF-8 of a str, borrowed from the str itself: an ASCII str's own storage
+       (inline, no call), else the UTF-8 copy that CPython caches on the str.  NULL with
+       no exception set for a lone surrogate (the caller reports those after the type
+       checks, as the pure twin does); NULL with the exception set for anything else. */
+    static const char* smscodec_utf8(PyObject* text, Py_ssize_t* size) {
+        const char* data;
+        if (PyUnicode_IS_COMPACT_ASCII(text)) {
+            *size = PyUnicode_GET_LENGTH(text);
+            return (const char*)PyUnicode_DATA(text);
+        }
+        data = PyUnicode_AsUTF8AndSize(text, size);
+        if (data == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            PyErr_Clear();
+        }
+        return data;
+    }
+    """
+    const char* smscodec_utf8(str text, Py_ssize_t* size) except? NULL
+
 cdef extern from "Python.h":
-    const char* PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t* size) except NULL
     object PyNumber_ToBase(object n, int base)
     # An exact str copy of a str subclass (no __str__ call).
     str PyUnicode_FromObject(object obj)
@@ -55,12 +76,27 @@ cdef struct _Item:
     Py_ssize_t key_len
     const char* value
     Py_ssize_t value_len
+    # The key's first 8 bytes as a big-endian number (zero-padded): most keys differ
+    # there, so most comparisons are one integer comparison instead of a memcmp call.
+    uint64_t prefix
     # Position in the dict: breaks ties between keys equal as plain str (possible with
     # str subclasses), so the order is the pure twin's stable sort.
     Py_ssize_t index
 
 
+cdef inline uint64_t _key_prefix(const char* key, Py_ssize_t size) noexcept nogil:
+    cdef uint64_t prefix = 0
+    cdef Py_ssize_t i
+    for i in range(8):
+        prefix = (prefix << 8) | (<uint8_t>key[i] if i < size else 0)
+    return prefix
+
+
 cdef inline int _compare_items(const _Item* x, const _Item* y) noexcept nogil:
+    # Unequal prefixes order the keys (zero padding sorts a key before its extensions,
+    # and a real NUL byte ties with it, which the full comparison below settles).
+    if x.prefix != y.prefix:
+        return -1 if x.prefix < y.prefix else 1
     cdef Py_ssize_t shorter = x.key_len if x.key_len < y.key_len else y.key_len
     cdef int order = memcmp(x.key, y.key, <size_t>shorter)
     if order != 0:
@@ -108,13 +144,26 @@ cdef object _value_error(str key, object value):
     )
 
 
-cdef inline const char* _utf8_or_null(str text, Py_ssize_t* size) except? NULL:
-    # NULL (with no exception set) for a str with a lone surrogate: such errors are
-    # reported only after every type has been checked, as the pure twin does.
-    try:
-        return PyUnicode_AsUTF8AndSize(text, size)
-    except UnicodeEncodeError:
-        return NULL
+cdef inline void _replace_separators(char* text, Py_ssize_t size) noexcept nogil:
+    # "&" and "=" in a value become "_".  Both are ASCII, so they never occur inside a
+    # multi-byte UTF-8 sequence: replacing bytes is replacing characters.  memchr
+    # (vectorized in libc) skips the long runs without either, which is most values.
+    cdef char* found
+    cdef char* end = text + size
+    cdef char* start = text
+    while start < end:
+        found = <char*>memchr(start, _AMPERSAND, <size_t>(end - start))
+        if found is NULL:
+            break
+        found[0] = _UNDERSCORE
+        start = found + 1
+    start = text
+    while start < end:
+        found = <char*>memchr(start, _EQUALS, <size_t>(end - start))
+        if found is NULL:
+            break
+        found[0] = _UNDERSCORE
+        start = found + 1
 
 
 @cython.boundscheck(False)
@@ -129,10 +178,9 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
     cdef Py_ssize_t index = -1
     cdef PyObject* raw_key
     cdef PyObject* raw_value
-    cdef Py_ssize_t total, i, j, value_len
-    cdef const char* source
+    cdef Py_ssize_t total, i, value_len, key_len
+    cdef const char* key_utf8
     cdef char* out
-    cdef char byte
     cdef _Item* item
     cdef str key, value
     cdef bytes result
@@ -161,8 +209,9 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                     keep.append(key)
                 else:
                     raise _key_error(<object>raw_key)
-                # Read as a str of 3 code points: a key with a lone surrogate is never "sig".
-                if key == "sig":
+                key_utf8 = smscodec_utf8(key, &key_len)
+                # NULL: a lone surrogate, so certainly not "sig".
+                if key_utf8 is not NULL and key_len == 3 and memcmp(key_utf8, b"sig", 3) == 0:
                     continue
                 if count >= capacity:  # unreachable: PyDict_Next yields len(params) items
                     raise RuntimeError("dict changed size during signing")
@@ -195,12 +244,14 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
 
                 if bad_key is not None:
                     continue
-                item.key = _utf8_or_null(key, &item.key_len)
-                if item.key is NULL:
+                if key_utf8 is NULL:
                     bad_key = key
                     bad_is_key = True
                     continue
-                item.value = _utf8_or_null(value, &item.value_len)
+                item.key = key_utf8
+                item.key_len = key_len
+                item.prefix = _key_prefix(key_utf8, key_len)
+                item.value = smscodec_utf8(value, &item.value_len)
                 if item.value is NULL:
                     bad_key = key
 
@@ -225,15 +276,9 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                 out += 1 + item.key_len
                 out[0] = _EQUALS
                 out += 1
-                source = item.value
                 value_len = item.value_len
-                # '&' and '=' are ASCII, so they never occur inside a multi-byte UTF-8
-                # sequence: replacing bytes is replacing characters.
-                for j in range(value_len):
-                    byte = source[j]
-                    if byte == _AMPERSAND or byte == _EQUALS:
-                        byte = _UNDERSCORE
-                    out[j] = byte
+                memcpy(out, item.value, <size_t>value_len)
+                _replace_separators(out, value_len)
                 out += value_len
             memcpy(out, PyBytes_AS_STRING(suffix), <size_t>PyBytes_GET_SIZE(suffix))
             return result

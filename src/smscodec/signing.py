@@ -75,15 +75,19 @@ METHODS: frozenset[str] = frozenset(m.value for m in SignatureMethod)
 
 _BY_NAME: dict[str, SignatureMethod] = {m.value: m for m in SignatureMethod}
 
-# Method name -> hashlib constructor; None for md5hash, which is not an HMAC.  Keyed by
-# plain str so that sign() resolves the usual spelling with one dict lookup.
-_HASHERS: dict[str, Callable[..., Any] | None] = {
+# A hashlib constructor for the HMAC methods; None for md5hash, which is not an HMAC.
+_Hasher = Callable[..., Any] | None
+
+# Method name -> its _Hasher.  Keyed by plain str so that sign() resolves the usual
+# spelling with one dict lookup.
+_HASHERS: dict[str, _Hasher] = {
     "md5hash": None,
     "md5": hashlib.md5,
     "sha1": hashlib.sha1,
     "sha256": hashlib.sha256,
     "sha512": hashlib.sha512,
 }
+_UNKNOWN: Any = object()
 _md5 = hashlib.md5
 _hmac_new = hmac.new
 
@@ -153,17 +157,18 @@ def _secret(secret: object) -> bytes:
         ) from None
 
 
-def _method_name(method: object) -> str:
-    # The usual spelling, a plain lowercase str, costs one dict lookup.
-    if type(method) is str and method in _HASHERS:
-        return method
-    return _method(method).value
+def _hasher(method: object) -> _Hasher:
+    # The usual spelling, a plain lowercase str, costs one dict lookup; anything else
+    # (a SignatureMethod member, "SHA256", a wrong type or name) goes through _method.
+    hasher = _HASHERS.get(method, _UNKNOWN) if type(method) is str else _UNKNOWN
+    if hasher is _UNKNOWN:
+        return _HASHERS[_method(method).value]
+    return hasher
 
 
-def _digest(params: Mapping[str, str | int], key: bytes, method: str) -> str:
+def _digest(params: Mapping[str, str | int], key: bytes, hasher: _Hasher) -> str:
     if type(params) is not dict:
         params = _as_dict(params)
-    hasher = _HASHERS[method]
     if hasher is None:
         # md5hash: MD5 of base string + secret; the kernel appends the secret itself,
         # which saves copying the whole string once more.
@@ -186,8 +191,18 @@ def sign(params: Mapping[str, str | int], secret: str, method: str = "md5hash") 
         SignatureError: an unknown ``method``, an empty secret, a key that is not a
             ``str``, a value that is not ``str`` or ``int``, or a lone surrogate.
     """
-    name = _method_name(method)
-    return _digest(params, _secret(secret), name)
+    # _hasher and _digest written out: sign() is meant to cost little more than the
+    # hash itself (issue 5, "Speed"), and each helper call is ~5% of an MD5 signature.
+    hasher = _HASHERS.get(method, _UNKNOWN) if type(method) is str else _UNKNOWN
+    if hasher is _UNKNOWN:
+        hasher = _hasher(method)
+    # An ASCII secret encodes without error; _secret checks and encodes the rest.
+    key = secret.encode() if type(secret) is str and secret and secret.isascii() else _secret(secret)
+    if type(params) is not dict:
+        params = _as_dict(params)
+    if hasher is None:
+        return _md5(_canonical_bytes(params, key)).hexdigest()
+    return _hmac_new(key, _canonical_bytes(params, b""), hasher).hexdigest()
 
 
 def _real(name: str, value: object) -> float:
@@ -243,7 +258,7 @@ def verify(
         SignatureError: unusable input, as for :func:`sign` (unknown method, empty
             secret, a value that is not ``str`` or ``int``).
     """
-    name = _method_name(method)
+    hasher = _hasher(method)
     key = _secret(secret)
     window = None if max_age is None else _real("max_age", max_age)
     if window is not None and window < 0:
@@ -251,7 +266,7 @@ def verify(
     current = None if now is None else _real("now", now)
 
     # Always hash, so that bad input raises the same way whether or not a sig is present.
-    expected = _digest(params, key, name).encode("ascii")
+    expected = _digest(params, key, hasher).encode("ascii")
     given = params.get("sig")
     if not isinstance(given, str):
         return False
