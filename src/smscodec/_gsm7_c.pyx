@@ -68,6 +68,7 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
     object PyUnicode_New(Py_ssize_t size, uint32_t maxchar)
+    uint32_t PyUnicode_READ(int kind, const void* data, Py_ssize_t index)
 
 
 ctypedef fused unit_t:
@@ -100,6 +101,7 @@ cdef enum:
     # (2 * _BLOCK), so one sum counts both (the high bits count unencodable characters).
     _COST_BAD_SHIFT = 12
     _BLOCK = 1024
+    _STOP_BLOCK = 64
     # _ENCODE cell layout: bits 0-15 the two bytes to store (in memory order), bits
     # 16-17 how many of them count (1, or 2 for escape + extension code), bit 18 set
     # for an unencodable character (stored as "?", one byte).
@@ -206,10 +208,13 @@ cdef Py_ssize_t _scan(const unit_t* s, Py_ssize_t n, bint stop, Py_ssize_t* n_ba
     # that falls back per character, mispredicts on real text), block by block so the
     # count of unencodable characters cannot overflow into the septets.
     cdef Py_ssize_t start = 0, end, i, total = 0, bad = 0
+    # Stopping at the first unencodable character costs at most one short block past it
+    # (non_gsm7_chars calls this once per such character: no quadratic rescans).
+    cdef Py_ssize_t block = _STOP_BLOCK if stop else _BLOCK
     cdef uint64_t t0, t1, t2, t3, w
     cdef uint16_t pair[4]
     while start < n:
-        end = start + _BLOCK if n - start > _BLOCK else n
+        end = start + block if n - start > block else n
         t0 = t1 = t2 = t3 = 0
         i = start
         if unit_t is uint8_t:
@@ -470,15 +475,43 @@ def non_gsm7_chars(str text not None, /):
     cdef const char* data = <const char*>PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef Py_ssize_t start = 0, r, position
-    found = {}
+    cdef list found = []
+    # The first few distinct characters are remembered in C; a set takes over past them.
+    cdef uint32_t few[8]
+    cdef Py_ssize_t n_few = 0, j
+    cdef uint32_t c
+    cdef set seen = None
     while start < n:
+        # Skip to the next unencodable character at table-sum speed...
         r = gsm7_count(kind, data + start * kind, n - start)
         if r >= 0:
             break
         position = start - r - 1
-        found.setdefault(text[position], None)
-        start = position + 1
-    return list(found)
+        # ...then take the run that starts there one character at a time.
+        while position < n:
+            c = PyUnicode_READ(kind, data, position)
+            if not _COST[c if c < _TABLE_SIZE else _TABLE_SIZE - 1] >> _COST_BAD_SHIFT:
+                break
+            position += 1
+            if seen is None:
+                for j in range(n_few):
+                    if few[j] == c:
+                        break
+                else:
+                    if n_few < 8:
+                        few[n_few] = c
+                        n_few += 1
+                        found.append(chr(c))
+                    else:
+                        seen = set(found)
+                if seen is None:
+                    continue
+            ch = chr(c)
+            if ch not in seen:
+                seen.add(ch)
+                found.append(ch)
+        start = position
+    return found
 
 
 def encode_gsm7(str text not None, int mode, /):
