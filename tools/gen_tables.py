@@ -52,7 +52,7 @@ def main() -> None:
         "",
         "from __future__ import annotations",
         "",
-        "_ = None",
+        "_: None = None  # an unassigned cell",
         "",
         "Table = tuple[str | None, ...]",
         "",

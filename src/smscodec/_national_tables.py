@@ -10,7 +10,7 @@ data's notes explain."""
 
 from __future__ import annotations
 
-_ = None
+_: None = None  # an unassigned cell
 
 Table = tuple[str | None, ...]
 

@@ -47,6 +47,8 @@ from typing import Any
 
 from .. import signing
 from ..errors import HexError, PayloadError
+from ..gsm7 import is_gsm7
+from ..hexbody import from_hex
 
 #: Every field the send endpoint takes besides authentication, in the order written out.
 FIELDS: tuple[str, ...] = (
@@ -91,17 +93,10 @@ _DIGITS = frozenset("0123456789")
 
 
 def _is_gsm7(text: str) -> bool:
-    # Imported late: smscodec/__init__ imports the codec core after the errors, and
-    # smscodec.vonage must stay importable on its own.
-    from .. import is_gsm7  # type: ignore[attr-defined]
-
-    result: bool = is_gsm7(text)
-    return result
+    return is_gsm7(text)
 
 
 def _from_hex(field: str, text: str) -> bytes:
-    from .. import from_hex  # type: ignore[attr-defined]
-
     try:
         data: bytes = from_hex(text)
     except HexError as exc:
