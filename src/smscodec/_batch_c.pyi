@@ -1,0 +1,54 @@
+"""Type stub of the compiled batch kernels; the pure twin ``_batch_py`` documents each function."""
+
+from typing import Any
+
+from ._batch_py import Options
+from .errors import DecodeError
+
+FLAGGED: int
+RELEASES_GIL: bool
+
+def check_element(value: object, index: int) -> None: ...
+def check_options(options: Options) -> None: ...
+def utf8_error(index: int, position: int, byte: int) -> DecodeError: ...
+def ucs4_error(index: int, position: int, value: int) -> DecodeError: ...
+def ucs4_text(data: Any, width: int, index: int) -> str: ...
+def count_objects(
+    values: tuple[object, ...],
+    start: int,
+    stop: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None: ...
+def count_ucs4(
+    data: Any,
+    width: int,
+    start: int,
+    stop: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None: ...
+def count_utf8(
+    data: Any,
+    offsets: Any,
+    offset_bytes: int,
+    validity: Any,
+    array_offset: int,
+    start: int,
+    stop: int,
+    base: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None: ...

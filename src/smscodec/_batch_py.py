@@ -1,0 +1,313 @@
+"""Batch counting kernels: the pure-Python twin (the readable specification).
+
+Theory of operation
+-------------------
+The public layer (:mod:`smscodec.batch`) turns every supported container into one of
+three *sources* and hands index ranges of it to a kernel function, one per source:
+
+* ``count_objects``: a tuple of Python objects (a list, an object array, a pandas
+  object Series...).  ``str`` elements are counted; ``None``, NaN and pandas' NA/NaT
+  are missing; anything else is a TypeError naming its index.
+* ``count_ucs4``: a numpy ``U`` array, given as its native-order UCS-4 code units
+  (``width`` per element).  numpy pads short strings with U+0000, so trailing NULs are
+  padding and are not counted (a genuine trailing U+0000 cannot be told apart).
+* ``count_utf8``: one Arrow ``string``/``large_string`` array, given as its buffers:
+  UTF-8 data, int32 or int64 offsets and the validity bitmap (LSB first), with the
+  array's ``offset`` (Arrow slices share buffers).  Every offset is checked against the
+  data buffer and every message is validated as UTF-8 before it is counted.
+
+Each element's results go to ``segments``, ``units``, ``remaining`` and ``encoding``
+(``units``/``remaining`` may be None: not wanted).  A missing value gives zeros.  An
+element the fast path must not decide alone is *flagged*: its ``encoding`` is set to
+:data:`FLAGGED` and the public layer counts it with the scalar API.  That is:
+
+* with smart encoding, a message that is not GSM-7 as it stands (smart never touches a
+  character the enabled tables carry, so a GSM-7 message is counted as written);
+* a message the scalar API would refuse (``encoding="gsm7"`` and a character no table
+  carries, or a lone surrogate sent as UCS-2), so that the scalar error is raised.
+
+``options`` is ``(header, concat, mode, locks, singles, smart)``: the segments kernel's
+option arguments (see ``_segments_py.analyze``) and 1 when smart encoding is on.
+
+The compiled twin ``_batch_c.pyx`` has the same functions, results and errors; it reads
+the storage in place and counts without the GIL.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+from . import _segments_py as _segments
+from .errors import DecodeError, EncodingError
+
+__all__ = [
+    "FLAGGED",
+    "RELEASES_GIL",
+    "check_element",
+    "check_options",
+    "count_objects",
+    "count_ucs4",
+    "count_utf8",
+    "ucs4_error",
+    "ucs4_text",
+    "utf8_error",
+]
+
+#: ``encoding`` value of an element left to the scalar API.
+FLAGGED = 0xFF
+#: Whether the kernels release the GIL while counting (worth running them in threads).
+RELEASES_GIL = False
+
+# The largest Unicode code point (The Unicode Standard §3.9, D9).
+_MAX_CODE_POINT = 0x10FFFF
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+
+Options = tuple[int, int, int, int, int, int]
+
+
+def check_element(value: object, index: int) -> None:
+    """Return when ``value`` is a missing value (None, NaN, pandas NA/NaT); else raise.
+
+    Raises:
+        TypeError: ``value`` is neither a ``str`` nor missing; the message names ``index``.
+    """
+    if value is None:
+        return
+    if isinstance(value, float) and math.isnan(value):
+        return
+    # pandas.NA and pandas.NaT, known by type name so that pandas stays optional.
+    if type(value).__name__ in ("NAType", "NaTType") and type(value).__module__.startswith("pandas"):
+        return
+    raise TypeError(f"texts[{index}] is a {type(value).__name__}, not a str")
+
+
+def utf8_error(index: int, position: int, byte: int) -> DecodeError:
+    """The error for message ``index`` whose UTF-8 sequence starting at ``position`` is invalid."""
+    return DecodeError(
+        f"texts[{index}] is not valid UTF-8: the sequence at byte {position} (0x{byte:02X}) "
+        "is malformed or truncated",
+        position=position,
+    )
+
+
+def ucs4_error(index: int, position: int, value: int) -> DecodeError:
+    """The error for a numpy ``U`` element holding a value above U+10FFFF."""
+    return DecodeError(
+        f"texts[{index}] holds 0x{value:X} at position {position}, which is not a Unicode code "
+        "point (at most U+10FFFF)",
+        position=position,
+    )
+
+
+def _offsets_error(index: int, start: int, stop: int, size: int) -> DecodeError:
+    return DecodeError(
+        f"texts[{index}]: Arrow offsets {start}..{stop} fall outside the {size}-byte data buffer",
+        position=0,
+    )
+
+
+def _buffer_error(what: str, size: int, need: int) -> DecodeError:
+    return DecodeError(f"texts: the Arrow {what} buffer has {size} bytes, {need} needed", position=0)
+
+
+def check_options(options: Options) -> None:
+    """Check the kernel options: six ints, a mode of 0-2 and a header that leaves room.
+
+    Raises:
+        ValueError: they would not give the segments kernel a sound plan (the public
+            layer never passes such options).
+    """
+    if len(options) != 6 or not all(type(v) is int for v in options):
+        raise ValueError(f"options must be six ints, got {options!r}")
+    header, concat, mode, locks, singles, _smart = options
+    # The segments kernel's own room check (see _segments_py._check_room).
+    shifts = 0 if locks == 1 and singles == 1 else 2 * _segments._SHIFT_IE_OCTETS
+    room = _segments._USER_DATA_OCTETS - 4
+    if header < 0 or concat not in (5, 6) or header + concat + shifts > room or mode not in (0, 1, 2):
+        raise ValueError(f"options {options!r} leave no room for text")
+    if not (0 < locks < 1 << 14 and 0 < singles < 1 << 14):
+        raise ValueError(f"options {options!r} enable no table or an unknown one")
+
+
+def _count(text: str, options: Options) -> tuple[int, int, int, int] | None:
+    """``(encoding, parts, units, remaining)`` of ``text``, or None when it is flagged."""
+    header, concat, mode, locks, singles, smart = options
+    try:
+        result = _segments.analyze(text, header, concat, mode, locks, singles)
+        if smart:
+            # Smart encoding applies only to a text that is not GSM-7 as it stands.
+            gsm = result if mode != 2 else _segments.analyze(text, header, concat, 0, locks, singles)
+            if gsm[0] != 0:
+                return None
+    except EncodingError:
+        return None
+    return result[0], result[1], result[2], result[4]
+
+
+def _store(
+    i: int,
+    result: tuple[int, int, int, int] | None,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+) -> None:
+    if result is None:
+        result = (FLAGGED, 0, 0, 0)
+    encoding[i], segments[i] = result[0], result[1]
+    if units is not None:
+        units[i] = result[2]
+    if remaining is not None:
+        remaining[i] = result[3]
+
+
+def _missing(i: int, segments: Any, units: Any, remaining: Any, encoding: Any) -> None:
+    _store(i, (0, 0, 0, 0), segments, units, remaining, encoding)
+
+
+def _check_range(start: int, stop: int, length: int, outputs: tuple[Any, ...], base: int = 0) -> None:
+    if not 0 <= start <= stop <= length:
+        raise ValueError(f"range {start}..{stop} is outside 0..{length}")
+    for out in outputs:
+        if out is not None and len(out) < base + stop:
+            raise ValueError(f"an output array holds {len(out)} elements, {base + stop} needed")
+
+
+def count_objects(
+    values: tuple[object, ...],
+    start: int,
+    stop: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None:
+    """Count ``values[start:stop]`` into the outputs at the same indexes.
+
+    Raises:
+        TypeError: an element is neither a ``str`` nor missing (the first such, by index).
+    """
+    check_options(options)
+    _check_range(start, stop, len(values), (segments, units, remaining, encoding))
+    for i in range(start, stop):
+        value = values[i]
+        if isinstance(value, str):
+            _store(i, _count(value, options), segments, units, remaining, encoding)
+        else:
+            check_element(value, i)
+            _missing(i, segments, units, remaining, encoding)
+
+
+def ucs4_text(data: Any, width: int, index: int) -> str:
+    """Element ``index`` of a numpy ``U`` array given as native UCS-4 ``data``, padding removed.
+
+    Raises:
+        DecodeError: the element holds a value above U+10FFFF.
+    """
+    row = np.asarray(data[index * width : (index + 1) * width], dtype=np.uint32)
+    n = len(row)
+    # numpy pads every element to ``width`` with U+0000: trailing NULs are not text.
+    while n and row[n - 1] == 0:
+        n -= 1
+    row = row[:n]
+    if n and int(row.max()) > _MAX_CODE_POINT:
+        position = int(np.argmax(row > _MAX_CODE_POINT))
+        raise ucs4_error(index, position, int(row[position]))
+    # surrogatepass: a lone surrogate is a character here, as in a str (the count refuses it).
+    return row.tobytes().decode(_UTF32, "surrogatepass")
+
+
+def count_ucs4(
+    data: Any,
+    width: int,
+    start: int,
+    stop: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None:
+    """Count elements ``start:stop`` of a numpy ``U`` array (``width`` code units each).
+
+    Raises:
+        DecodeError: an element holds a value above U+10FFFF (the first such, by index).
+    """
+    check_options(options)
+    if width < 0:
+        raise ValueError(f"width must not be negative, got {width}")
+    length = len(data) // width if width else stop
+    _check_range(start, stop, length, (segments, units, remaining, encoding))
+    for i in range(start, stop):
+        _store(i, _count(ucs4_text(data, width, i), options), segments, units, remaining, encoding)
+
+
+def _view(buffer: Any) -> memoryview:
+    if buffer is None:
+        return memoryview(b"")
+    return memoryview(buffer).cast("B")
+
+
+def count_utf8(
+    data: Any,
+    offsets: Any,
+    offset_bytes: int,
+    validity: Any,
+    array_offset: int,
+    start: int,
+    stop: int,
+    base: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    /,
+) -> None:
+    """Count elements ``start:stop`` of an Arrow string array into outputs ``base + j``.
+
+    ``data``: the UTF-8 buffer; ``offsets``: ``offset_bytes`` (4 or 8) bytes per entry;
+    ``validity``: the bitmap or None (no nulls); ``array_offset``: the array's offset.
+
+    Raises:
+        DecodeError: a buffer too short for its offsets, an offset outside the data
+            buffer, or a message that is not valid UTF-8 (the first, by index).
+    """
+    check_options(options)
+    if offset_bytes not in (4, 8):
+        raise ValueError(f"offset_bytes must be 4 or 8, got {offset_bytes}")
+    if array_offset < 0 or not 0 <= start <= stop:
+        raise ValueError(f"range {start}..{stop} at offset {array_offset} is not valid")
+    _check_range(start, stop, stop, (segments, units, remaining, encoding), base)
+    if start == stop:
+        return
+    raw = _view(data)
+    offs = _view(offsets)
+    bits = None if validity is None else _view(validity)
+    need = (array_offset + stop + 1) * offset_bytes
+    if len(offs) < need:
+        raise _buffer_error("offsets", len(offs), need)
+    if bits is not None and len(bits) * 8 < array_offset + stop:
+        raise _buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
+    table = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64)
+    for j in range(start, stop):
+        k = array_offset + j
+        if bits is not None and not bits[k >> 3] >> (k & 7) & 1:
+            _missing(base + j, segments, units, remaining, encoding)
+            continue
+        lo, hi = int(table[k]), int(table[k + 1])
+        if not 0 <= lo <= hi <= len(raw):
+            raise _offsets_error(base + j, lo, hi, len(raw))
+        chunk = bytes(raw[lo:hi])
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise utf8_error(base + j, exc.start, chunk[exc.start]) from None
+        _store(base + j, _count(text, options), segments, units, remaining, encoding)
