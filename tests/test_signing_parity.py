@@ -1,0 +1,260 @@
+"""The signing canonicalization kernel on both backends: exact cases, and compiled-vs-pure parity.
+
+``canonical_bytes(params, suffix)`` must give the same bytes on both twins, or the same
+exception type and message, for any dict: keys and values of every type, every PEP 393
+width, lone surrogates, ``&``/``=`` anywhere, keys that tie on their first 8 UTF-8 bytes
+(the compiled sort's integer prefix), and dicts past the compiled twin's stack buffer.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smscodec import _signing_py
+from smscodec.errors import SignatureError
+from smscodec.signing import base_string, sign
+
+Kernel = Callable[[str], ModuleType]
+
+
+class Code(enum.IntEnum):
+    SEVEN = 7
+
+
+class Loud(str):
+    """A str subclass whose own __str__ must not be what is signed."""
+
+    def __str__(self) -> str:
+        return "LOUD"
+
+
+class Sneaky(int):
+    """An int subclass whose own formatting hooks must not be what is signed."""
+
+    def __repr__(self) -> str:
+        return "sneaky"
+
+    def __str__(self) -> str:
+        return "sneaky"
+
+    def __index__(self) -> int:
+        return 999
+
+
+class Distinct(str):
+    """Equal only to itself: several keys of one dict can read as the same plain str."""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+
+def _outcome(func: Callable[..., bytes], *args: object) -> object:
+    try:
+        return ("ok", func(*args))
+    except SignatureError as exc:
+        return ("SignatureError", str(exc))
+
+
+def _spec(params: dict[str, str | int], suffix: bytes = b"") -> bytes:
+    """An independent statement of the algorithm for well-typed input (keys sorted first)."""
+    out = []
+    for key in sorted(k for k in params if k != "sig"):
+        value = params[key]
+        text = value if isinstance(value, str) else str(int(value))
+        out.append(f"&{key}={text.replace('&', '_').replace('=', '_')}")
+    return "".join(out).encode("utf-8") + suffix
+
+
+# ---- exact cases, on each backend -------------------------------------------------------
+
+
+def test_sends_example(kernel: Kernel) -> None:
+    k = kernel("signing")
+    params = {"to": "447700900000", "from": "Acme", "text": "a&b=c", "sig": "ignored", "ttl": 90000}
+    assert k.canonical_bytes(params, b"") == b"&from=Acme&text=a_b_c&to=447700900000&ttl=90000"
+    assert k.canonical_bytes(params, b"secret") == b"&from=Acme&text=a_b_c&to=447700900000&ttl=90000secret"
+    assert k.canonical_bytes({}, b"") == b""
+    assert k.canonical_bytes({}, b"s") == b"s"
+    assert k.canonical_bytes({"sig": "x"}, b"") == b""
+
+
+def test_code_point_order_not_utf16(kernel: Kernel) -> None:
+    k = kernel("signing")
+    # U+1F600 is above U+FFFF by code point, below it in UTF-16 (surrogate D83D < FFFF).
+    params = {"\U0001f600": "1", "\uffff": "2", "\u00e9": "3", "Z": "4", "a": "5", "message-timestamp": "6"}
+    expected = "&Z=4&a=5&message-timestamp=6&\u00e9=3&\uffff=2&\U0001f600=1"
+    assert k.canonical_bytes(params, b"") == expected.encode()
+
+
+def test_keys_tying_on_their_first_eight_bytes(kernel: Kernel) -> None:
+    k = kernel("signing")
+    keys = ["abcdefgh", "abcdefgh\x00", "abcdefghi", "abcdefgg", "a", "a\x00", "a\x00b", "", "\x00"]
+    params = {key: str(i) for i, key in enumerate(keys)}
+    assert k.canonical_bytes(params, b"") == _spec(params)
+    order = [part.split("=")[0] for part in k.canonical_bytes(params, b"").decode().split("&")[1:]]
+    assert order == sorted(keys)
+
+
+def test_separators_only_in_values(kernel: Kernel) -> None:
+    k = kernel("signing")
+    assert k.canonical_bytes({"a&b=": "&=&=", "k": "x\u00e9&\U0001f600=y"}, b"") == (
+        "&a&b==____&k=x\u00e9_\U0001f600_y".encode()
+    )
+    assert k.canonical_bytes({"e": ""}, b"") == b"&e="
+
+
+def test_ints_in_decimal(kernel: Kernel) -> None:
+    k = kernel("signing")
+    params = {"a": 0, "b": -12, "c": 10**40, "d": Code.SEVEN, "e": Sneaky(5)}
+    assert k.canonical_bytes(params, b"") == b"&a=0&b=-12&c=1" + b"0" * 40 + b"&d=7&e=5"
+
+
+def test_str_subclasses_read_as_plain_str(kernel: Kernel) -> None:
+    k = kernel("signing")
+    assert k.canonical_bytes({Loud("k&"): Loud("v=")}, b"") == b"&k&=v_"
+    assert k.canonical_bytes({Loud("sig"): "x", "a": "1"}, b"") == b"&a=1"
+
+
+def test_keys_equal_as_plain_str_keep_dict_order(kernel: Kernel) -> None:
+    k = kernel("signing")
+    params = {Distinct("b"): "1", "a": "0", Distinct("b"): "2", "b": "3", Distinct("b"): "4"}
+    assert len(params) == 5
+    assert k.canonical_bytes(params, b"") == b"&a=0&b=1&b=2&b=3&b=4"
+
+
+@pytest.mark.parametrize("size", [0, 1, 24, 25, 32, 33, 200])
+def test_sizes_across_sort_and_buffer_limits(kernel: Kernel, size: int) -> None:
+    # 24: insertion sort's limit; 32: the compiled twin's stack buffer.
+    k = kernel("signing")
+    params = {f"k{(i * 7919) % 1000:03d}": f"v{i}&" for i in range(size)}
+    assert k.canonical_bytes(params, b"!") == _spec(params, b"!")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({1: "x"}, "parameter names must be str, found a key of type int"),
+        ({None: "x"}, "parameter names must be str, found a key of type NoneType"),
+        ({"k": True}, "value of 'k' is a bool; serialize it explicitly"),
+        ({"k": None}, "value of 'k' is NoneType; expected str or int"),
+        ({"k": 1.5}, "value of 'k' is float; expected str or int"),
+        ({"k": b"x"}, "value of 'k' is bytes; expected str or int"),
+        ({"k": 10**5000}, "value of 'k' is an int too large to write out"),
+        ({"k": "a\ud800"}, "value of 'k' contains a lone surrogate"),
+        ({"k\udfff": "a"}, "parameter name 'k\\udfff' is not valid Unicode"),
+        # Types first, surrogates second, each the first in dict order.
+        ({"s": "\ud800", "k": None}, "value of 'k' is NoneType"),
+        ({"s": "\ud800", "t\ud800": "x"}, "value of 's' contains a lone surrogate"),
+        ({"t\ud800": "\ud800", "s": "\ud800"}, "parameter name 't\\ud800'"),
+        ({"a": 1, "b": True, 2: "x"}, "value of 'b' is a bool"),
+    ],
+)
+def test_errors(kernel: Kernel, params: dict[object, object], message: str) -> None:
+    k = kernel("signing")
+    with pytest.raises(SignatureError) as info:
+        k.canonical_bytes(params, b"")
+    assert str(info.value).startswith(message)
+
+
+def test_sig_value_is_never_inspected(kernel: Kernel) -> None:
+    k = kernel("signing")
+    assert k.canonical_bytes({"sig": None, "a": "1"}, b"") == b"&a=1"
+    assert k.canonical_bytes({"sig": "\ud800", "a": "1"}, b"") == b"&a=1"
+
+
+def test_kernel_refuses_non_dicts(kernel: Kernel) -> None:
+    # The public layer hands in an exact dict and bytes; the compiled twin checks that
+    # itself (TypeError) before reading any memory, the pure one fails on first use.
+    k = kernel("signing")
+    with pytest.raises((TypeError, AttributeError)):
+        k.canonical_bytes(None, b"")
+    with pytest.raises(TypeError):
+        k.canonical_bytes({"a": "1"}, None)
+
+
+# ---- compiled vs pure --------------------------------------------------------------------
+
+_chars = st.one_of(
+    st.characters(codec="utf-8"),  # any scalar value, every PEP 393 width
+    st.sampled_from("&=_\x00\ud800\udfff"),  # separators, NUL, lone surrogates
+    st.characters(min_codepoint=0x10000),  # non-BMP
+)
+# Joined by hand: st.text() never yields lone surrogates, whatever its alphabet.
+_texts = st.lists(_chars, max_size=12).map("".join)
+_str_keys = st.one_of(
+    _texts,
+    st.sampled_from(["sig", "", "abcdefgh", "abcdefgh\x00", "abcdefghi", "messageId", "message-timestamp"]),
+    _texts.map(Loud),
+)
+_keys = st.one_of(_str_keys, st.integers(), st.none(), st.binary(max_size=2))
+_good_values = st.one_of(
+    _texts,
+    _texts.map(Loud),
+    st.integers(),
+    st.integers(min_value=-(10**60), max_value=10**60),
+    st.sampled_from([Code.SEVEN, Sneaky(3)]),
+)
+_bad_values = st.one_of(
+    st.sampled_from([True, False, None, 1.5, b"x", 10**5000]),
+    st.lists(st.integers(), max_size=1),
+)
+_values = st.one_of(_good_values, _bad_values)
+
+
+@given(params=st.dictionaries(_keys, _values, max_size=40), suffix=st.binary(max_size=8))
+def test_parity_any_dict(kernel: Kernel, params: dict[object, object], suffix: bytes) -> None:
+    # Mostly type errors: most such dicts hold a key or value of the wrong type.
+    live = kernel("signing")
+    assert _outcome(live.canonical_bytes, params, suffix) == _outcome(
+        _signing_py.canonical_bytes, params, suffix
+    )
+
+
+@given(
+    params=st.dictionaries(_str_keys, st.one_of(_good_values, _good_values, _good_values, _bad_values)),
+    suffix=st.binary(max_size=8),
+)
+def test_parity_str_keys(kernel: Kernel, params: dict[object, object], suffix: bytes) -> None:
+    # Mostly results and lone-surrogate errors, with a type error now and then.
+    live = kernel("signing")
+    assert _outcome(live.canonical_bytes, params, suffix) == _outcome(
+        _signing_py.canonical_bytes, params, suffix
+    )
+
+
+_clean_texts = st.text(st.one_of(st.characters(codec="utf-8"), st.sampled_from("&=")), max_size=20)
+
+
+@given(
+    params=st.dictionaries(
+        _clean_texts, st.one_of(_clean_texts, st.integers(-(10**30), 10**30)), max_size=40
+    ),
+    suffix=st.binary(max_size=8),
+)
+def test_well_typed_matches_spec(kernel: Kernel, params: dict[str, str | int], suffix: bytes) -> None:
+    live = kernel("signing")
+    assert live.canonical_bytes(params, suffix) == _spec(params, suffix)
+    assert _signing_py.canonical_bytes(params, suffix) == _spec(params, suffix)
+
+
+# ---- the public layer on the live kernel -------------------------------------------------
+
+
+@given(params=st.dictionaries(_clean_texts, _clean_texts, max_size=12), secret=_clean_texts.filter(bool))
+def test_public_layer(params: dict[str, str], secret: str) -> None:
+    base = base_string(params)
+    assert base.encode() == _spec(params)
+    assert sign(params, secret) == hashlib.md5(_spec(params, secret.encode())).hexdigest()
