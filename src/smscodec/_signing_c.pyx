@@ -9,10 +9,10 @@ UTF-8 of any other on the ``str`` itself); the items are sorted by comparing tho
 with ``&`` and ``=`` in values turned into ``_`` on the way.  No per-item Python objects
 are made for ``str`` values; an ``int`` costs its decimal ``str``.
 
-The pointers are borrowed from the dict's own keys and values (or from the copies kept
-in ``keep``), so the dict must not change while they are in use: nothing in here runs
-Python code between the pass and the write, and on a free-threaded build the whole call
-holds the dict's critical section.
+Each item holds its own references to the ``str`` objects whose bytes it points into
+(the dict's keys and values, or the copies made for ``str`` subclasses and ``int``
+values), so nothing done to the dict can free them mid-call; on a free-threaded build
+the whole pass also holds the dict's critical section, which ``PyDict_Next`` needs.
 """
 
 cimport cython
@@ -20,6 +20,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes
 from cpython.dict cimport PyDict_Next
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
+from cpython.ref cimport Py_INCREF
 from libc.stdint cimport uint8_t, uint64_t
 from libc.stdlib cimport qsort
 from libc.string cimport memchr, memcmp, memcpy
@@ -51,6 +52,7 @@ cdef extern from *:
     const char* smscodec_utf8(str text, Py_ssize_t* size) except? NULL
 
 cdef extern from "Python.h":
+    void Py_DECREF_PTR "Py_DECREF"(PyObject*)
     object PyNumber_ToBase(object n, int base)
     # An exact str copy of a str subclass (no __str__ call).
     str PyUnicode_FromObject(object obj)
@@ -72,6 +74,9 @@ cdef enum:
 
 
 cdef struct _Item:
+    # Strong references to the str objects that own the bytes below, dropped on return.
+    PyObject* key_ref
+    PyObject* value_ref
     const char* key
     Py_ssize_t key_len
     const char* value
@@ -184,9 +189,6 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
     cdef _Item* item
     cdef str key, value
     cdef bytes result
-    # Copies made for str subclasses and the decimal text of ints; they own the bytes
-    # that items point into.
-    cdef list keep = None
     # The first key or value without a UTF-8 form, in dict order.
     cdef object bad_key = None
     cdef bint bad_is_key = False
@@ -204,9 +206,6 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                 elif PyUnicode_Check(raw_key):
                     # A plain copy: a subclass's __str__ must not change what is signed.
                     key = PyUnicode_FromObject(<object>raw_key)
-                    if keep is None:
-                        keep = []
-                    keep.append(key)
                 else:
                     raise _key_error(<object>raw_key)
                 key_utf8 = smscodec_utf8(key, &key_len)
@@ -215,8 +214,6 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                     continue
                 if count >= capacity:  # unreachable: PyDict_Next yields len(params) items
                     raise RuntimeError("dict changed size during signing")
-                item = &items[count]
-                item.index = index
 
                 if PyUnicode_CheckExact(raw_value):
                     value = <object>raw_value
@@ -224,9 +221,6 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                     raise _value_error(key, <object>raw_value)
                 elif PyUnicode_Check(raw_value):
                     value = PyUnicode_FromObject(<object>raw_value)
-                    if keep is None:
-                        keep = []
-                    keep.append(value)
                 elif PyLong_Check(raw_value):
                     try:
                         # int.__repr__'s digits, also for int subclasses (IntEnum).
@@ -235,11 +229,17 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                         raise SignatureError(
                             f"value of {key!r} is an int too large to write out"
                         ) from None
-                    if keep is None:
-                        keep = []
-                    keep.append(value)
                 else:
                     raise _value_error(key, <object>raw_value)
+
+                # Our own references: the pointers below stay valid whatever happens
+                # to the dict (a garbage collection's finalizer could change it).
+                item = &items[count]
+                Py_INCREF(key)
+                item.key_ref = <PyObject*>key
+                Py_INCREF(value)
+                item.value_ref = <PyObject*>value
+                item.index = index
                 count += 1
 
                 if bad_key is not None:
@@ -283,5 +283,8 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
             memcpy(out, PyBytes_AS_STRING(suffix), <size_t>PyBytes_GET_SIZE(suffix))
             return result
     finally:
+        for i in range(count):
+            Py_DECREF_PTR(items[i].key_ref)
+            Py_DECREF_PTR(items[i].value_ref)
         if items is not stack_items:
             PyMem_Free(items)
