@@ -116,6 +116,20 @@ def test_separators_only_in_values(kernel: Kernel) -> None:
     assert k.canonical_bytes({"e": ""}, b"") == b"&e="
 
 
+@pytest.mark.parametrize("filler", ["x", "\u00e9", "\u20ac", "\U0001f600"])
+def test_separator_at_every_position(kernel: Kernel, filler: str) -> None:
+    # The compiled twin copies values 8 bytes at a time: every lane, and the tail.
+    k = kernel("signing")
+    for size in range(20):
+        for position in range(size):
+            for separator in "&=":
+                chars = [filler] * size
+                chars[position] = separator
+                value = "".join(chars)
+                expected = "&v=" + value.replace(separator, "_")
+                assert k.canonical_bytes({"v": value}, b"") == expected.encode()
+
+
 def test_ints_in_decimal(kernel: Kernel) -> None:
     k = kernel("signing")
     params = {"a": 0, "b": -12, "c": 10**40, "d": Code.SEVEN, "e": Sneaky(5)}
