@@ -26,9 +26,26 @@ utf8_st = st.one_of(
     st.text(alphabet=ALPHABET, max_size=200).map(lambda t: t.encode()),
     st.text(max_size=40).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.binary(max_size=40),
-    st.lists(st.sampled_from([b"a", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\x80", b"\xc0\xaf",
-                              b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf5", b"\xe2\x82",
-                              b"\xf0\x9f\x98", b"\xc2"]), max_size=12).map(b"".join),
+    st.lists(
+        st.sampled_from(
+            [
+                b"a",
+                b"\xc3\xa9",
+                b"\xe2\x82\xac",
+                b"\xf0\x9f\x98\x80",
+                b"\x80",
+                b"\xc0\xaf",
+                b"\xe0\x80\x80",
+                b"\xed\xa0\x80",
+                b"\xf4\x90\x80\x80",
+                b"\xf5",
+                b"\xe2\x82",
+                b"\xf0\x9f\x98",
+                b"\xc2",
+            ]
+        ),
+        max_size=12,
+    ).map(b"".join),
 )
 
 
@@ -59,7 +76,9 @@ def test_same_surface(kernel: Kernel) -> None:
 
 @given(
     values=st.lists(
-        st.one_of(st.none(), st.text(alphabet=ALPHABET, max_size=320), st.sampled_from([float("nan"), 3, b"x"])),
+        st.one_of(
+            st.none(), st.text(alphabet=ALPHABET, max_size=320), st.sampled_from([float("nan"), 3, b"x"])
+        ),
         max_size=10,
     ),
     options=options_st,
@@ -75,7 +94,9 @@ def test_count_objects_parity(
     stop = data.draw(st.integers(start, len(values)))
     args = (tuple(values), start, stop, options)
     n = len(values)
-    assert _outcome(live.count_objects, n, detailed, *args) == _outcome(_batch_py.count_objects, n, detailed, *args)
+    assert _outcome(live.count_objects, n, detailed, *args) == _outcome(
+        _batch_py.count_objects, n, detailed, *args
+    )
 
 
 @given(messages=st.lists(st.one_of(st.none(), utf8_st), max_size=10), options=options_st, data=st.data())
@@ -91,7 +112,9 @@ def test_count_utf8_parity(
     for i, item in enumerate(items):
         offsets[i + 1] = offsets[i] + len(item or b"")
     raw = b"".join(item or b"" for item in items)
-    bits = np.packbits(np.array([item is not None for item in items], dtype=bool), bitorder="little").tobytes()
+    bits = np.packbits(
+        np.array([item is not None for item in items], dtype=bool), bitorder="little"
+    ).tobytes()
     validity = bits if any(item is None for item in items) else None
     base = data.draw(st.integers(0, 2))
     start = data.draw(st.integers(0, len(messages)))
@@ -104,8 +127,13 @@ def test_count_utf8_parity(
 
 @given(
     rows=st.lists(
-        st.lists(st.one_of(st.integers(0, 0x2FF), st.sampled_from([0, 0x20AC, 0xD800, 0x1F600, 0x10FFFF,
-                                                                   0x110000, 0xFFFFFFFF])), max_size=6),
+        st.lists(
+            st.one_of(
+                st.integers(0, 0x2FF),
+                st.sampled_from([0, 0x20AC, 0xD800, 0x1F600, 0x10FFFF, 0x110000, 0xFFFFFFFF]),
+            ),
+            max_size=6,
+        ),
         max_size=6,
     ),
     options=options_st,
@@ -138,7 +166,9 @@ def test_utf8_errors_name_lead_byte(kernel: Kernel) -> None:
         offsets = np.array([0, len(raw)], dtype=np.int32).tobytes()
         for module in (kernel("batch"), _batch_py):
             outs = _outputs(5, True)
-            with pytest.raises(DecodeError, match=rf"texts\[4\] is not valid UTF-8: the sequence at byte {position}"):
+            with pytest.raises(
+                DecodeError, match=rf"texts\[4\] is not valid UTF-8: the sequence at byte {position}"
+            ):
                 module.count_utf8(raw, offsets, 4, None, 0, 0, 1, 4, (0, 5, 0, 1, 1, 0), *outs)
 
 

@@ -19,13 +19,15 @@ import sys
 
 __all__ = ["generate"]
 
-_WORDS = (
+# Words of typical notifications.
+_PROSE = (
     "your order has shipped and will arrive tomorrow between the hours of call us at "
     "reply STOP to opt out code is valid for minutes thanks for shopping with we "
     "appointment confirmed reminder account balance payment received delivery today "
     "track parcel here new offer save now only this weekend visit our store online "
     "password reset verification login from a new device was detected if this was not you"
-).split()
+)
+_WORDS = tuple(_PROSE.split())
 _NAMES = ("Anna", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas")
 _EXTENSION = "€[]{}~^|\\"
 _ACCENTED = ("café", "müde", "señor", "über", "Ålesund", "déjà", "ação", "fiancé", "ólá", "Łódź", "façade")

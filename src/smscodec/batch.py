@@ -31,6 +31,8 @@ touches a character the enabled GSM-7 tables carry).
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -266,7 +268,7 @@ def _check_threads(threads: object) -> int:
 def _ranges(n: int, threads: int) -> list[tuple[int, int]]:
     count = max(1, min(threads, n // _MIN_PER_THREAD))
     bounds = [n * k // count for k in range(count + 1)]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return list(itertools.pairwise(bounds))
 
 
 def _parallel(tasks: list[Callable[[], None]]) -> None:
@@ -311,7 +313,7 @@ def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -
     )
     kernel_options: _Options = (*plan.args, int(plan.smart is not None))
     ranges = _ranges(n, workers if _kernel.RELEASES_GIL else 1)
-    _parallel([lambda lo=lo, hi=hi: source.run(lo, hi, kernel_options, outs) for lo, hi in ranges])
+    _parallel([functools.partial(source.run, lo, hi, kernel_options, outs) for lo, hi in ranges])
     segments, units, remaining, encoding = outs
     # The few messages the fast path leaves to the scalar API (smart encoding, errors).
     for index in np.flatnonzero(encoding == _kernel.FLAGGED).tolist():
@@ -366,7 +368,8 @@ def analyze(
     """
     options = {"encoding": encoding, "reference_bits": reference_bits, "smart": smart, "languages": languages}
     segments, units, remaining, codes = _run(texts, options, threads, detailed=True)
-    assert units is not None and remaining is not None
+    assert units is not None
+    assert remaining is not None
     return {"segments": segments, "units": units, "remaining": remaining, "encoding": codes}
 
 
