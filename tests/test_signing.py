@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import pickle
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -401,3 +402,62 @@ def test_base_string_shape(params: dict[str, str | int]) -> None:
     assert base.count("&") >= len(params)
     found = [k for k in sorted(params) if f"&{k}=" in base]
     assert found == sorted(params)
+
+
+# ---- the kernel-backed public layer ------------------------------------------------------
+
+
+class _ReadOnly(Mapping[str, str | int]):
+    """A mapping that is not a dict: the public layer copies it for the kernel."""
+
+    def __init__(self, data: Mapping[str, str | int]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> str | int:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class _DictSubclass(dict[str, str | int]):
+    pass
+
+
+def test_any_mapping_signs_like_its_dict() -> None:
+    plain: dict[str, str | int] = {"b": "2", "a": 1, "sig": "x"}
+    for params in (_ReadOnly(plain), _DictSubclass(plain), OrderedDict(plain)):
+        assert base_string(params) == "&a=1&b=2"
+        for method in ALL_METHODS:
+            assert sign(params, "s", method) == sign(plain, "s", method)
+    signed = _ReadOnly({**plain, "sig": sign(plain, "s", "sha256")})
+    assert verify(signed, "s", "sha256") is True
+
+
+def test_base_string_refuses_lone_surrogates() -> None:
+    # The base string is the hashed text: a parameter with no UTF-8 form cannot be
+    # hashed, so base_string names it, as sign() does.
+    with pytest.raises(SignatureError, match="value of 'text' contains a lone surrogate"):
+        base_string({"text": "a\ud800b"})
+    with pytest.raises(SignatureError, match="parameter name 'k\\\\udc00' is not valid Unicode"):
+        base_string({"k\udc00": "v"})
+
+
+def test_secret_str_subclass_and_non_ascii() -> None:
+    class Secret(str):
+        pass
+
+    expected = hmac.new("sé".encode(), b"&a=1", hashlib.sha1).hexdigest()
+    assert sign({"a": "1"}, Secret("sé"), "sha1") == expected
+    assert sign({"a": "1"}, "sé", "sha1") == expected
+    assert sign({"a": "1"}, Secret("s"), "md5hash") == hashlib.md5(b"&a=1s").hexdigest()
+
+
+@given(param_dicts, secrets, methods)
+def test_insertion_order_does_not_matter(params: dict[str, str | int], secret: str, method: str) -> None:
+    backwards = dict(reversed(list(params.items())))
+    assert base_string(backwards) == base_string(params)
+    assert sign(backwards, secret, method) == sign(params, secret, method)
