@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
 
 import pytest
@@ -68,7 +68,7 @@ def _outcome(func: Callable[..., bytes], *args: object) -> object:
         return ("SignatureError", str(exc))
 
 
-def _spec(params: dict[str, str | int], suffix: bytes = b"") -> bytes:
+def _spec(params: Mapping[str, str | int], suffix: bytes = b"") -> bytes:
     """An independent statement of the algorithm for well-typed input (keys sorted first)."""
     out = []
     for key in sorted(k for k in params if k != "sig"):

@@ -1,3 +1,5 @@
 """Type stub for the compiled signing kernel (the twin of ``_signing_py``)."""
 
-def canonical_bytes(params: dict[object, object], suffix: bytes, /) -> bytes: ...
+from typing import Any
+
+def canonical_bytes(params: dict[Any, Any], suffix: bytes, /) -> bytes: ...

@@ -27,7 +27,7 @@ from __future__ import annotations
 __all__ = ["canonical_bytes"]
 
 from operator import itemgetter
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .errors import SignatureError
 
@@ -36,7 +36,7 @@ from .errors import SignatureError
 _BY_KEY = itemgetter(0)
 
 
-def canonical_bytes(params: dict[object, object], suffix: bytes, /) -> bytes:
+def canonical_bytes(params: dict[Any, Any], suffix: bytes, /) -> bytes:
     """Vonage's base string for ``params`` as UTF-8, then ``suffix``.
 
     Returns:
@@ -66,7 +66,7 @@ def canonical_bytes(params: dict[object, object], suffix: bytes, /) -> bytes:
         return _general(params, suffix)
 
 
-def _general(params: dict[object, object], suffix: bytes) -> bytes:
+def _general(params: dict[Any, Any], suffix: bytes) -> bytes:
     items: list[tuple[str, str]] = []
     for raw_key, raw_value in params.items():
         key = _key(raw_key)
