@@ -16,7 +16,7 @@ from smscodec.errors import DecodeError
 
 Kernel = Callable[[str], ModuleType]
 
-ALPHABET = "aZ0 .\n@£€[]{}^~|\\ΔΦΩçáé`’“—…\u00a0şğıİनमस्ते你好😀🐳"
+ALPHABET = "aZ0 .\n\r\f\x00\x1b\x7f$¤¥èÇØÅßÉÖÑÜ§¿àäöñü@£€[]{}^~|\\ΔΦΩçáé`’“—…\u00a0şğıİनमस्ते你好😀🐳"
 masks = st.integers(0, (1 << 14) - 1).map(lambda m: m | 1)
 options_st = st.tuples(
     st.sampled_from([0, 5, 7]), st.sampled_from([5, 6]), st.integers(0, 2), masks, masks, st.integers(0, 1)
