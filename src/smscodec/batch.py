@@ -348,7 +348,8 @@ def analyze(
             StringDType), a pandas Series, or a pyarrow Array or ChunkedArray of strings.
         encoding, reference_bits, smart, languages: as for :func:`smscodec.analyze`.
         threads: how many threads count at once (``None``: 1).  The results do not
-            depend on it.
+            depend on it.  The pure-Python backend (``SMSCODEC_NO_EXTENSIONS``) holds
+            the GIL and always counts on one thread.
 
     Returns:
         A dict of numpy arrays, one entry per message: ``segments``, ``units`` and
