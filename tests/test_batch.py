@@ -17,7 +17,17 @@ from smscodec.errors import ArgumentError, DecodeError, EncodingError
 
 # Every PEP 393 width and cost: GSM-7, extension, Greek capitals (GSM-7 in a 2-byte str),
 # non-GSM Latin, smart-map look-alikes (’ “ — … NBSP), Turkish, Devanagari, CJK, emoji.
-ALPHABET = "aZ0 .\n\r\f\x00\x1b`\x7f@£$¤¥èéùìòÇØøÅåÆæßÉÄÖÑÜ§¿äöñüà" + "€[]{}^~|\\" + "ΔΦΩ" + "çáé`" + "’“—…\u00a0" + "şğıİ" + "नमस्ते" + "你好" + "😀🐳"
+ALPHABET = (
+    "aZ0 .\n\r\f\x00\x1b`\x7f@£$¤¥èéùìòÇØøÅåÆæßÉÄÖÑÜ§¿äöñüà"
+    + "€[]{}^~|\\"
+    + "ΔΦΩ"
+    + "çáé`"
+    + "’“—…\u00a0"
+    + "şğıİ"
+    + "नमस्ते"
+    + "你好"
+    + "😀🐳"
+)
 texts_st = st.lists(st.one_of(st.none(), st.text(alphabet=ALPHABET, max_size=320)), max_size=12)
 options_st = st.fixed_dictionaries(
     {
