@@ -1,4 +1,4 @@
-# cython: boundscheck=False, wraparound=False, cdivision=True
+# cython: boundscheck=False, wraparound=False, cdivision=True, binding=False, embedsignature=True
 """Segment counting and splitting: the compiled twin of ``_segments_py``.
 
 Same names, results and errors as the pure twin, whose docstring is the theory of
@@ -23,10 +23,11 @@ construction: a class id < MAX_CLASSES, a page slot < MAX_PAGES, ``c >> 8`` and
 ``c & 0xFF`` < 256 for any code point <= U+FFFF; lengths come from the string itself.
 """
 
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.tuple cimport PyTuple_GET_SIZE
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 from . import _segments_py as _spec
 
@@ -60,6 +61,70 @@ cdef extern from *:
     # Index of the lowest set bit; x must not be 0.
     int smscodec_ctz64(uint64_t x) noexcept nogil
 
+cdef extern from *:
+    """
+    /* Lanes of a 64-bit word (the "SWAR" idioms of Hacker's Delight 6-1). */
+    #define SMSSEG_ONES UINT64_C(0x0101010101010101)
+    #define SMSSEG_HIGH UINT64_C(0x8080808080808080)
+    /* Four UTF-16 units: the top five bits of each, 0xD800 (a surrogate) in each, 1 and the sign bit in each. */
+    #define SMSSEG_U16_TOP5 UINT64_C(0xF800F800F800F800)
+    #define SMSSEG_U16_SURR UINT64_C(0xD800D800D800D800)
+    #define SMSSEG_U16_ONES UINT64_C(0x0001000100010001)
+    #define SMSSEG_U16_HIGH UINT64_C(0x8000800080008000)
+    """
+    const uint64_t SMSSEG_ONES
+    const uint64_t SMSSEG_HIGH
+    const uint64_t SMSSEG_U16_TOP5
+    const uint64_t SMSSEG_U16_SURR
+    const uint64_t SMSSEG_U16_ONES
+    const uint64_t SMSSEG_U16_HIGH
+
+cdef extern from *:
+    """
+    /* 32 bytes of a 1-byte str at a time: nonzero when one of them is not a "plain"
+       one-septet character, 0x20-0x5A or 0x61-0x7A (see _not_plain).  SSE2 is part of
+       every x86-64 CPU; elsewhere the portable word-at-a-time test does the same. */
+    #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+    #include <emmintrin.h>
+    #define SMSSEG_HAVE_SSE2 1
+    static CYTHON_INLINE __m128i smsseg_odd16(const unsigned char *p) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        /* Signed compares: a byte >= 0x80 is negative, so "< 0x20" catches it too. */
+        __m128i low = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+        __m128i high = _mm_cmpgt_epi8(x, _mm_set1_epi8(0x7A));
+        __m128i mid = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x5A)),
+                                    _mm_cmplt_epi8(x, _mm_set1_epi8(0x61)));
+        return _mm_or_si128(_mm_or_si128(low, high), mid);
+    }
+    static CYTHON_INLINE int smsseg_not_plain32(const unsigned char *p) {
+        return _mm_movemask_epi8(_mm_or_si128(smsseg_odd16(p), smsseg_odd16(p + 16)));
+    }
+    /* Eight UTF-16 units at a time: nonzero when one is a surrogate (top five bits 11011). */
+    static CYTHON_INLINE int smsseg_surrogates_sse2(const uint16_t *p, Py_ssize_t n) {
+        __m128i acc = _mm_setzero_si128();
+        const __m128i top5 = _mm_set1_epi16((short)0xF800), surrogate = _mm_set1_epi16((short)0xD800);
+        Py_ssize_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+            acc = _mm_or_si128(acc, _mm_cmpeq_epi16(_mm_and_si128(x, top5), surrogate));
+        }
+        int found = _mm_movemask_epi8(acc) != 0;
+        for (; i < n; i++)
+            found |= (p[i] & 0xF800) == 0xD800;
+        return found;
+    }
+    #else
+    #define SMSSEG_HAVE_SSE2 0
+    static CYTHON_INLINE int smsseg_surrogates_sse2(const uint16_t *p, Py_ssize_t n) { (void)p; (void)n; return -1; }
+    static CYTHON_INLINE int smsseg_not_plain32(const unsigned char *p) { (void)p; return -1; }
+    #endif
+    """
+    # Nonzero when one of the 32 bytes at p is not plain; only when SMSSEG_HAVE_SSE2.
+    int smsseg_not_plain32(const uint8_t* p) noexcept nogil
+    # Nonzero when one of p[0:n] is a surrogate; only when SMSSEG_HAVE_SSE2.
+    int smsseg_surrogates_sse2(const uint16_t* p, Py_ssize_t n) noexcept nogil
+    const int SMSSEG_HAVE_SSE2
+
 cdef extern from "Python.h":
     int PyUnicode_KIND(object o)
     void* PyUnicode_DATA(object o)
@@ -71,8 +136,12 @@ cdef enum:
     _FIELD = 12
     _FIELD_MASK = 0xFFF
     _CHUNK = 1024
-    # Characters per flush of the class sub-histograms (uint32 counters).
-    _CLASS_CHUNK = 1 << 30
+    # Characters per block of the 2-byte tally, which may stop after the first block
+    # holding a character outside the default tables (well under 2048: no overflow).
+    _BLOCK2 = 16
+    # Characters per flush of the four 8-bit class sub-histograms: each gets at most a
+    # quarter (rounded up) of a chunk, 255.
+    _CLASS_CHUNK = 4 * 255
     # Class ids with no table: a code point above U+FFFF, a lone surrogate.
     _ASTRAL_CLASS = MAX_CLASSES - 2
     _SURROGATE_CLASS = MAX_CLASSES - 1
@@ -104,6 +173,7 @@ cdef uint64_t _lock_classes[_NUM_TABLES]        # table -> classes it holds (loc
 cdef uint64_t _single_classes[_NUM_TABLES]      # table -> classes it holds (single shift)
 cdef uint64_t _word_class[MAX_CLASSES]          # class -> default-table word
 cdef uint64_t _word1[256]                       # U+0000-U+00FF -> default-table word
+cdef uint8_t _class2[65536]                     # U+0000-U+FFFF -> class id (one load, not three)
 cdef int _pairs[_MAX_PAIRS][2]                  # scored pairs, in tie-break order
 cdef int _num_pairs = 0
 cdef int _rank[_NUM_TABLES][_NUM_TABLES]        # (locking, single) -> index in _pairs, -1: not scored
@@ -163,6 +233,8 @@ def _init() -> None:
     _word_class[_SURROGATE_CLASS] = _W_SURROGATE
     for k in range(256):
         _word1[k] = _word_class[_pages[_page_of[0]][k]]
+    for cp in range(65536):
+        _class2[cp] = _pages[_page_of[cp >> 8]][cp & 0xFF]
     _num_pairs = 0
     memset(_rank, 0xFF, sizeof(_rank))
     for lk, ss in _spec.PAIRS:
@@ -186,7 +258,7 @@ cdef inline uint32_t _read(int kind, const void* data, Py_ssize_t i) noexcept no
 cdef inline int _class(uint32_t c) noexcept nogil:
     if c > 0xFFFF:
         return _ASTRAL_CLASS
-    return _pages[_page_of[c >> 8]][c & 0xFF]
+    return _class2[c]
 
 
 cdef inline void _unpack(uint64_t acc, Tally* out) noexcept nogil:
@@ -197,88 +269,205 @@ cdef inline void _unpack(uint64_t acc, Tally* out) noexcept nogil:
     out.surrogates += (acc >> (4 * _FIELD)) & _FIELD_MASK
 
 
+cdef inline uint64_t _any_below(uint64_t x, uint64_t n) noexcept nogil:
+    # Nonzero when some byte of x is < n (n <= 0x80).
+    return (x - SMSSEG_ONES * n) & ~x & SMSSEG_HIGH
+
+
+cdef inline uint64_t _any_above(uint64_t x, uint64_t n) noexcept nogil:
+    # Nonzero when some byte of x is > n (n <= 0x7F).
+    return ((x + SMSSEG_ONES * (127 - n)) | x) & SMSSEG_HIGH
+
+
+cdef inline uint64_t _any_between(uint64_t x, uint64_t m, uint64_t n) noexcept nogil:
+    # Nonzero when some byte b of x has m < b < n (m <= 0x7F, n <= 0x80); exact per lane.
+    cdef uint64_t low = x & (SMSSEG_ONES * 127)
+    return (SMSSEG_ONES * (127 + n) - low) & ~x & (low + SMSSEG_ONES * (127 - m)) & SMSSEG_HIGH
+
+
+cdef inline uint64_t _any_equal(uint64_t x, uint64_t b) noexcept nogil:
+    cdef uint64_t y = x ^ (SMSSEG_ONES * b)
+    return (y - SMSSEG_ONES) & ~y & SMSSEG_HIGH
+
+
+cdef inline uint64_t _not_plain(uint64_t x) noexcept nogil:
+    # Zero when each of the 8 bytes is a one-septet default-alphabet character that
+    # printable ASCII spells the same way: 0x20-0x5A (space to "Z", "$" and "@"
+    # included), "_" (0x5F) and "a"-"z".  Excluded: controls (LF and CR are GSM-7 but
+    # rare, the other controls are not), the extension characters [ \ ] ^ { | } ~
+    # (TS 23.038 §6.2.1.1, 2 septets), "`" and DEL (not GSM-7) and every byte >= 0x80.
+    return (_any_below(x, 0x20) | _any_above(x, 0x7A) | _any_between(x, 0x5A, 0x5F)
+            | _any_equal(x, 0x60))
+
+
+cdef inline uint64_t _any_surrogate4(uint64_t x) noexcept nogil:
+    # Nonzero when one of four UTF-16 units is a surrogate: its top five bits are 11011.
+    cdef uint64_t y = (x & SMSSEG_U16_TOP5) ^ SMSSEG_U16_SURR
+    return (y - SMSSEG_U16_ONES) & ~y & SMSSEG_U16_HIGH
+
+
+cdef bint _has_surrogate2(const uint16_t* p, Py_ssize_t length) noexcept nogil:
+    # Any surrogate code point in a 2-byte string (which holds nothing above U+FFFF, so
+    # each one is a lone surrogate).  Four units per 64-bit word, OR-ed without a branch
+    # per word.
+    cdef Py_ssize_t i = 0
+    cdef uint64_t w, acc = 0
+    if SMSSEG_HAVE_SSE2:
+        return smsseg_surrogates_sse2(p, length) != 0
+    while i + 4 <= length:
+        memcpy(&w, p + i, 8)
+        acc |= _any_surrogate4(w)
+        i += 4
+    while i < length:
+        acc |= (p[i] & 0xF800) == 0xD800
+        i += 1
+    return acc != 0
+
+
+cdef inline uint64_t _word8(const uint8_t* p) noexcept nogil:
+    return (_word1[p[0]] + _word1[p[1]] + _word1[p[2]] + _word1[p[3]]
+            + _word1[p[4]] + _word1[p[5]] + _word1[p[6]] + _word1[p[7]])
+
+
+cdef inline bint _not_plain32(const uint8_t* p) noexcept nogil:
+    cdef uint64_t w0, w1, w2, w3
+    if SMSSEG_HAVE_SSE2:
+        return smsseg_not_plain32(p) != 0
+    memcpy(&w0, p, 8)
+    memcpy(&w1, p + 8, 8)
+    memcpy(&w2, p + 16, 8)
+    memcpy(&w3, p + 24, 8)
+    return (_not_plain(w0) | _not_plain(w1) | _not_plain(w2) | _not_plain(w3)) != 0
+
+
+cdef void _tally1(const uint8_t* p, Py_ssize_t length, Tally* out) noexcept nogil:
+    # 1-byte strings: 32 characters at a time.  A block of plain ASCII GSM-7 characters
+    # (the bulk of most messages) adds 32 septets; any other block is summed from the
+    # table in two independent accumulators.
+    cdef Py_ssize_t start = 0, stop, i, plain = 0
+    cdef uint64_t acc, acc1
+    while start < length:
+        stop = start + _CHUNK if length - start > _CHUNK else length
+        acc = acc1 = 0
+        i = start
+        while i + 32 <= stop:
+            if _not_plain32(p + i):
+                acc += _word8(p + i) + _word8(p + i + 16)
+                acc1 += _word8(p + i + 8) + _word8(p + i + 24)
+            else:
+                plain += 32
+            i += 32
+        while i + 8 <= stop:
+            acc += _word8(p + i)
+            i += 8
+        while i < stop:
+            acc1 += _word1[p[i]]
+            i += 1
+        _unpack(acc + acc1, out)
+        start = stop
+    out.septets += plain
+
+
+cdef bint _tally2(const uint16_t* p, Py_ssize_t length, Tally* out, bint stop_at_bad) noexcept nogil:
+    # 2-byte strings, in blocks of _BLOCK2 characters.  With ``stop_at_bad`` it stops after
+    # the block holding the first character outside the default tables and returns True
+    # (the tally is then partial: enough to know the text goes as UCS-2).
+    cdef Py_ssize_t start = 0, stop, i
+    cdef uint64_t a0, a1
+    while start < length:
+        stop = start + _BLOCK2 if length - start > _BLOCK2 else length
+        a0 = a1 = 0
+        i = start
+        while i + 2 <= stop:
+            a0 += _word_class[_class2[p[i]]]
+            a1 += _word_class[_class2[p[i + 1]]]
+            i += 2
+        if i < stop:
+            a0 += _word_class[_class2[p[i]]]
+        a0 += a1
+        _unpack(a0, out)
+        if stop_at_bad and out.bad:
+            return True
+        start = stop
+    return False
+
+
 cdef void tally_default(int kind, const void* data, Py_ssize_t length, Tally* out) noexcept nogil:
     cdef Py_ssize_t start = 0, stop, i
-    cdef uint64_t acc, acc1, acc2, acc3
-    cdef uint32_t c
-    cdef const uint8_t* p1 = <const uint8_t*>data
-    cdef const uint16_t* p2 = <const uint16_t*>data
+    cdef uint64_t acc
     cdef const uint32_t* p4 = <const uint32_t*>data
     memset(out, 0, sizeof(Tally))
+    if kind == 1:
+        _tally1(<const uint8_t*>data, length, out)
+        return
+    if kind == 2:
+        _tally2(<const uint16_t*>data, length, out, False)
+        return
     while start < length:
         stop = start + _CHUNK if length - start > _CHUNK else length
         acc = 0
-        if kind == 1:
-            # Four independent sums: the loop is bound by loads, not by one add chain.
-            acc1 = acc2 = acc3 = 0
-            i = start
-            while i + 4 <= stop:
-                acc += _word1[p1[i]]
-                acc1 += _word1[p1[i + 1]]
-                acc2 += _word1[p1[i + 2]]
-                acc3 += _word1[p1[i + 3]]
-                i += 4
-            while i < stop:
-                acc += _word1[p1[i]]
-                i += 1
-            acc += acc1 + acc2 + acc3
-        elif kind == 2:
-            for i in range(start, stop):
-                c = p2[i]
-                acc += _word_class[_pages[_page_of[c >> 8]][c & 0xFF]]
-        else:
-            for i in range(start, stop):
-                acc += _word_class[_class(p4[i])]
+        for i in range(start, stop):
+            acc += _word_class[_class(p4[i])]
         _unpack(acc, out)
         start = stop
 
 
-cdef inline void _sub_hist1(const uint8_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
-    cdef const uint8_t* page = _pages[_page_of[0]]
+cdef inline void _sub_hist1(const uint8_t* p, Py_ssize_t i, Py_ssize_t stop, uint8_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    cdef const uint8_t* page = _class2  # U+0000-U+00FF: the first 256 cells
     while i + 4 <= stop:
         sub[0][page[p[i]]] += 1
         sub[1][page[p[i + 1]]] += 1
         sub[2][page[p[i + 2]]] += 1
         sub[3][page[p[i + 3]]] += 1
         i += 4
-    while i < stop:
+    # The tail goes to three different counters: none passes ceil(chunk / 4).
+    if i < stop:
         sub[0][page[p[i]]] += 1
-        i += 1
+    if i + 1 < stop:
+        sub[1][page[p[i + 1]]] += 1
+    if i + 2 < stop:
+        sub[2][page[p[i + 2]]] += 1
 
 
-cdef inline void _sub_hist2(const uint16_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
-    # A 2-byte string holds no code point above U+FFFF: the page lookup alone classifies.
+cdef inline void _sub_hist2(const uint16_t* p, Py_ssize_t i, Py_ssize_t stop, uint8_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    # A 2-byte string holds no code point above U+FFFF: the flat table alone classifies.
     while i + 4 <= stop:
-        sub[0][_pages[_page_of[p[i] >> 8]][p[i] & 0xFF]] += 1
-        sub[1][_pages[_page_of[p[i + 1] >> 8]][p[i + 1] & 0xFF]] += 1
-        sub[2][_pages[_page_of[p[i + 2] >> 8]][p[i + 2] & 0xFF]] += 1
-        sub[3][_pages[_page_of[p[i + 3] >> 8]][p[i + 3] & 0xFF]] += 1
+        sub[0][_class2[p[i]]] += 1
+        sub[1][_class2[p[i + 1]]] += 1
+        sub[2][_class2[p[i + 2]]] += 1
+        sub[3][_class2[p[i + 3]]] += 1
         i += 4
-    while i < stop:
-        sub[0][_pages[_page_of[p[i] >> 8]][p[i] & 0xFF]] += 1
-        i += 1
+    if i < stop:
+        sub[0][_class2[p[i]]] += 1
+    if i + 1 < stop:
+        sub[1][_class2[p[i + 1]]] += 1
+    if i + 2 < stop:
+        sub[2][_class2[p[i + 2]]] += 1
 
 
-cdef inline void _sub_hist4(const uint32_t* p, Py_ssize_t i, Py_ssize_t stop, uint32_t (*sub)[MAX_CLASSES]) noexcept nogil:
+cdef inline void _sub_hist4(const uint32_t* p, Py_ssize_t i, Py_ssize_t stop, uint8_t (*sub)[MAX_CLASSES]) noexcept nogil:
     while i + 4 <= stop:
         sub[0][_class(p[i])] += 1
         sub[1][_class(p[i + 1])] += 1
         sub[2][_class(p[i + 2])] += 1
         sub[3][_class(p[i + 3])] += 1
         i += 4
-    while i < stop:
+    if i < stop:
         sub[0][_class(p[i])] += 1
-        i += 1
+    if i + 1 < stop:
+        sub[1][_class(p[i + 1])] += 1
+    if i + 2 < stop:
+        sub[2][_class(p[i + 2])] += 1
 
 
 cdef void tally_classes(int kind, const void* data, Py_ssize_t length, Py_ssize_t* hist) noexcept nogil:
     # hist: MAX_CLASSES counters, zeroed here.  Most characters of a text share a class, so
     # one counter would serialise every increment on its previous store; four interleaved
-    # sub-histograms (flushed every _CLASS_CHUNK characters, so uint32 cannot overflow)
-    # let consecutive increments proceed in parallel.
-    cdef uint32_t sub[4][MAX_CLASSES]
-    cdef Py_ssize_t start = 0, stop, i
-    cdef int k, j
+    # 8-bit sub-histograms (flushed every _CLASS_CHUNK characters, so that none passes
+    # 255) let consecutive increments proceed in parallel, and are cheap to clear.
+    cdef uint8_t sub[4][MAX_CLASSES]
+    cdef Py_ssize_t start = 0, stop
+    cdef int k
     memset(hist, 0, MAX_CLASSES * sizeof(Py_ssize_t))
     while start < length:
         stop = start + _CLASS_CHUNK if length - start > _CLASS_CHUNK else length
@@ -490,23 +679,41 @@ cdef bint _score_pairs(
 cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out) noexcept nogil:
     cdef Tally t
     cdef Py_ssize_t hist[MAX_CLASSES]
-    cdef Py_ssize_t astral, surrogates
+    cdef Py_ssize_t astral = 0
+    cdef bint surrogates = False
     memset(out, 0, sizeof(Result))
-    if plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
-        tally_default(kind, data, length, &t)
-        if t.bad == 0 and plan.mode != 2:
-            out.encoding = 0
-            _measure(kind, data, length, plan, 0, 0, t.septets, t.escapes, _lock_classes[0], out)
-            return
-        astral = t.astral
-        surrogates = t.surrogates
+    memset(&t, 0, sizeof(Tally))
+    if plan.mode == 2 and kind != 4:
+        # UCS-2 asked for: a 1- or 2-byte string has nothing above U+FFFF, so its units
+        # are its length; only a 2-byte one can hold a (lone) surrogate.
+        surrogates = kind == 2 and _has_surrogate2(<const uint16_t*>data, length)
+    elif plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
+        if kind == 2 and plan.mode != 2:
+            # Stop at the first block with a character outside the default tables: the
+            # text goes as UCS-2 (or fails under mode 1) whatever follows, and a 2-byte
+            # string's UTF-16 units are its length.  Only lone surrogates remain to find.
+            if _tally2(<const uint16_t*>data, length, &t, True):
+                if plan.mode == 0:
+                    surrogates = _has_surrogate2(<const uint16_t*>data, length)
+            else:
+                out.encoding = 0
+                _measure(kind, data, length, plan, 0, 0, t.septets, t.escapes, _lock_classes[0], out)
+                return
+        else:
+            tally_default(kind, data, length, &t)
+            if t.bad == 0 and plan.mode != 2:
+                out.encoding = 0
+                _measure(kind, data, length, plan, 0, 0, t.septets, t.escapes, _lock_classes[0], out)
+                return
+            astral = t.astral
+            surrogates = t.surrogates != 0
     else:
         tally_classes(kind, data, length, hist)
         out.status = 0
         if _score_pairs(kind, data, length, plan, hist, out):
             return
         astral = hist[_ASTRAL_CLASS]
-        surrogates = hist[_SURROGATE_CLASS]
+        surrogates = hist[_SURROGATE_CLASS] != 0
     if plan.mode == 1:
         out.status = 1
         return
@@ -517,6 +724,109 @@ cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* 
     out.locking = 0
     out.single = 0
     _measure(kind, data, length, plan, 1, 0, length + astral, astral, 0, out)
+
+
+cdef Py_ssize_t _min_parts(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, const Py_ssize_t* hist
+) noexcept nogil:
+    # The fewest parts any enabled pair needs, or 0 when none carries the text: what
+    # _score_pairs finds, without the tie-break (which only chooses among equal counts).
+    # A pair's total T and part size M bound its greedy parts p: every part but the last
+    # is closed with at least M - 1 units (an item of at most 2 units did not fit), so
+    # ceil(T / M) <= p <= (T - 1) // (M - 1) + 1.  A replay is made only when these
+    # differ and the lower bound could still beat the best so far, once per signature.
+    cdef uint64_t present = 0, ones, twos, mask, any_single = 0, need
+    cdef int k, p, lk, ss, j, waiting = 0, seen = 0
+    cdef Py_ssize_t best = 0, escapes, total, shift, multi, lo, hi, rem, parts
+    cdef uint64_t wait_mask[_MAX_PAIRS]
+    cdef Py_ssize_t wait_lo[_MAX_PAIRS]
+    cdef Py_ssize_t wait_multi[_MAX_PAIRS]
+    cdef int wait_lock[_MAX_PAIRS]
+    cdef uint64_t sig_mask[_MAX_PAIRS]
+    cdef Py_ssize_t sig_multi[_MAX_PAIRS]
+    for k in range(MAX_CLASSES):
+        if hist[k]:
+            present |= (<uint64_t>1) << k
+    for ss in range(_NUM_TABLES):
+        if (plan.singles >> ss) & 1:
+            any_single |= _single_classes[ss]
+    for lk in range(_NUM_TABLES):
+        if not (plan.locks >> lk) & 1:
+            continue
+        ones = _lock_classes[lk]
+        need = present & ~ones
+        if need & ~any_single:
+            continue
+        for ss in range(_NUM_TABLES):
+            p = _rank[lk][ss]
+            if p < 0 or not (plan.singles >> ss) & 1 or need & ~_single_classes[ss]:
+                continue
+            twos = _single_classes[ss] & ~ones
+            mask = present & twos
+            escapes = _sum_classes(mask, hist)
+            total = length + escapes
+            shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
+            if total <= _capacity(plan.header, shift, 0):
+                return 1  # nothing needs fewer
+            multi = _capacity(plan.header, plan.concat + shift, 0)
+            lo = (total + multi - 1) // multi
+            if best and lo >= best:
+                continue
+            if escapes:
+                hi = (total - 1) // (multi - 1) + 1
+                if hi != lo:
+                    wait_mask[waiting] = mask
+                    wait_lo[waiting] = lo
+                    wait_multi[waiting] = multi
+                    wait_lock[waiting] = lk
+                    waiting += 1
+                    continue
+            best = lo
+    for j in range(waiting):
+        if best and wait_lo[j] >= best:
+            continue
+        for k in range(seen):
+            if sig_mask[k] == wait_mask[j] and sig_multi[k] == wait_multi[j]:
+                break
+        else:
+            sig_mask[seen] = wait_mask[j]
+            sig_multi[seen] = wait_multi[j]
+            seen += 1
+            # The classes in the mask cost 2, every other present class 1 (the locking
+            # table holds it): the signature decides the replay.
+            parts = _replay(kind, data, length, 0, _lock_classes[wait_lock[j]], wait_multi[j], &rem)
+            if not best or parts < best:
+                best = parts
+    return best
+
+
+cdef Py_ssize_t count_parts(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, int* status
+) noexcept nogil:
+    # count_text(...).parts, with status set likewise (0 ok, 1 not GSM-7 under mode 1, 2
+    # lone surrogate in a UCS-2 text), for callers that need only the count.
+    cdef Result r
+    cdef Py_ssize_t hist[MAX_CLASSES]
+    cdef Py_ssize_t parts, astral
+    status[0] = 0
+    if plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
+        count_text(kind, data, length, plan, &r)
+        status[0] = r.status
+        return r.parts
+    tally_classes(kind, data, length, hist)
+    parts = _min_parts(kind, data, length, plan, hist)
+    if parts:
+        return parts
+    if plan.mode == 1:
+        status[0] = 1
+        return 0
+    if hist[_SURROGATE_CLASS]:
+        status[0] = 2
+        return 0
+    astral = hist[_ASTRAL_CLASS]
+    memset(&r, 0, sizeof(Result))
+    _measure(kind, data, length, plan, 1, 0, length + astral, astral, 0, &r)
+    return r.parts
 
 
 cdef inline void _view(str text, int* kind, const void** data, Py_ssize_t* length) except *:
@@ -578,6 +888,154 @@ def count(str text not None, /) -> int:
     if out.status == 2:
         _spec._ucs2_costs(text)  # raises the lone surrogate's EncodingError
     return out.parts
+
+
+# --- the public count_segments ----------------------------------------------------------
+
+# Registered by smscodec.segments at import (it imports this module, so this module cannot
+# import it): the general, checked count and the language-list checker.
+cdef object _general_count = None
+cdef object _language_masks = None
+
+
+cdef class _Masks:
+    # A checked languages= value: the enabled table bitmasks.
+    cdef object key
+    cdef uint64_t locks
+    cdef uint64_t singles
+
+
+# Checked language tuples (exact int / str items only, so True never hits 1's entry),
+# bounded; and the previous call's tuple, compared by identity.
+cdef dict _masks_cache = {}
+cdef _Masks _last_masks = None
+cdef enum:
+    _MAX_CACHED_LANGUAGES = 256
+
+
+def register(general_count, language_masks, /) -> None:
+    """Wire the general path in: see ``_segments_py.register``."""
+    global _general_count, _language_masks
+    _general_count = general_count
+    _language_masks = language_masks
+
+
+cdef object _general():
+    if _general_count is None:
+        from . import segments  # noqa: F401 - importing it registers the general path
+    return _general_count
+
+
+cdef _Masks _masks_for(object languages):
+    # None: not a plain list or tuple of int / str, left to the general path.
+    global _last_masks
+    cdef _Masks last = _last_masks
+    cdef _Masks masks
+    cdef tuple key
+    if last is not None and last.key is languages:
+        return last
+    if type(languages) is tuple:
+        key = <tuple>languages
+    elif type(languages) is list:
+        key = tuple(<list>languages)
+    else:
+        return None
+    for item in key:
+        if type(item) is not int and type(item) is not str:
+            return None
+    masks = _masks_cache.get(key)
+    if masks is None:
+        locks, singles = _language_masks(key)  # ArgumentError for an unknown language
+        masks = _Masks.__new__(_Masks)
+        masks.key = key
+        masks.locks = locks
+        masks.singles = singles
+        if len(_masks_cache) < _MAX_CACHED_LANGUAGES:
+            _masks_cache[key] = masks
+    if key is languages and masks.key is not languages:
+        last = _Masks.__new__(_Masks)
+        last.key = languages
+        last.locks = masks.locks
+        last.singles = masks.singles
+        masks = last
+    if key is languages:
+        _last_masks = masks
+    return masks
+
+
+def count_segments(
+    text, *, encoding="auto", udh=b"", reference_bits=8, smart=False, languages=()
+) -> int:
+    """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
+
+    Equal to ``len(split(text, ...))`` whenever ``split`` can make the parts; a text
+    needing more than 255 parts is counted all the same.  Options as for
+    :func:`smscodec.analyze`.
+
+    Raises:
+        The same as :func:`smscodec.analyze`.
+    """
+    # Fast path: an exact str with plain options (encoding by name, no header, 8- or
+    # 16-bit references, no smart encoding, a list or tuple of languages) is counted
+    # here; anything else goes to the general path in smscodec.segments, which checks
+    # and normalises every option and raises the errors.
+    cdef Plan plan
+    cdef int kind = 1, status = 0, mode
+    cdef const void* data = NULL
+    cdef Py_ssize_t length = 0, parts, concat
+    cdef _Masks masks
+    if (
+        type(text) is not str
+        or smart is not False
+        or type(udh) is not bytes
+        or PyBytes_GET_SIZE(udh) != 0
+        or type(reference_bits) is not int
+        or type(encoding) is not str
+    ):
+        return _general()(
+            text, encoding=encoding, udh=udh, reference_bits=reference_bits, smart=smart, languages=languages
+        )
+    if encoding == "auto":
+        mode = 0
+    elif encoding == "gsm7":
+        mode = 1
+    elif encoding == "ucs2":
+        mode = 2
+    else:
+        mode = -1
+    # TS 23.040 §9.2.3.24.1 / §9.2.3.24.8: the concatenation element is 5 octets with an
+    # 8-bit reference, 6 with a 16-bit one.
+    if reference_bits == 8:
+        concat = 5
+    elif reference_bits == 16:
+        concat = 6
+    else:
+        concat = 0
+    if type(languages) is tuple and PyTuple_GET_SIZE(languages) == 0:
+        plan.locks = 1
+        plan.singles = 1
+    elif mode >= 0 and concat:
+        masks = _masks_for(languages)
+        if masks is None:
+            mode = -1
+        else:
+            plan.locks = masks.locks
+            plan.singles = masks.singles
+    if mode < 0 or not concat:
+        return _general()(
+            text, encoding=encoding, udh=udh, reference_bits=reference_bits, smart=smart, languages=languages
+        )
+    plan.header = 0
+    plan.concat = concat
+    plan.mode = mode
+    _view(text, &kind, &data, &length)
+    parts = count_parts(kind, data, length, &plan, &status)
+    if status == 1:
+        # Cold path: the spec twin builds the error, so both twins say the same thing.
+        raise _spec._unencodable(text, plan.locks, plan.singles)
+    if status == 2:
+        _spec._ucs2_costs(text)  # raises the lone surrogate's EncodingError
+    return parts
 
 
 def split(str text not None, int ucs2, int locking, int single, Py_ssize_t cap, /) -> list:

@@ -34,10 +34,22 @@ errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 from ._tables import NATIONAL_TABLES, locking_table, single_shift_table
 from .errors import EncodingError
 
-__all__ = ["analyze", "capacity", "count", "encode_septets", "non_gsm", "split"]
+__all__ = [
+    "analyze",
+    "capacity",
+    "count",
+    "count_segments",
+    "encode_septets",
+    "non_gsm",
+    "register",
+    "split",
+]
 
 # Identifier 0 (the default tables) and the 13 national languages of TS 23.038 §6.2.1.2.4.
 _NUM_TABLES = 1 + len(NATIONAL_TABLES)
@@ -303,3 +315,53 @@ def non_gsm(text: str, locks: int, singles: int, /) -> list[str]:
         if not (lk & locks or ss & singles):
             found[ch] = None
     return list(found)
+
+
+# --- the public count_segments ----------------------------------------------------------
+
+# Registered by smscodec.segments at import (it imports this module, so this module cannot
+# import it): the general, checked count and the language-list checker.
+_general_count: Callable[..., int] | None = None
+_language_masks: Callable[[Any], tuple[int, int]] | None = None
+
+
+def register(general_count: Callable[..., int], language_masks: Callable[[Any], tuple[int, int]], /) -> None:
+    """Wire the general path in: ``smscodec.segments`` passes its checked ``count_segments``
+    (every option, every error) and its ``languages=`` checker (-> ``(locks, singles)``).
+
+    The compiled twin counts plain calls itself and hands the rest to ``general_count``;
+    here every call goes there (it has its own shortcut for default options).
+    """
+    global _general_count, _language_masks
+    _general_count = general_count
+    _language_masks = language_masks
+
+
+def _general() -> Callable[..., int]:
+    if _general_count is None:
+        from . import segments  # noqa: F401 - importing it registers the general path
+    assert _general_count is not None
+    return _general_count
+
+
+def count_segments(
+    text: str,
+    *,
+    encoding: str = "auto",
+    udh: bytes = b"",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+) -> int:
+    """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
+
+    Equal to ``len(split(text, ...))`` whenever ``split`` can make the parts; a text
+    needing more than 255 parts is counted all the same.  Options as for
+    :func:`smscodec.analyze`.
+
+    Raises:
+        The same as :func:`smscodec.analyze`.
+    """
+    return _general()(
+        text, encoding=encoding, udh=udh, reference_bits=reference_bits, smart=smart, languages=languages
+    )

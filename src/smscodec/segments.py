@@ -417,7 +417,7 @@ _NO_UDH = b""
 _NO_LANGUAGES: tuple[str | int, ...] = ()
 
 
-def count_segments(
+def _count_general(
     text: str,
     *,
     encoding: str = "auto",
@@ -426,13 +426,9 @@ def count_segments(
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = _NO_LANGUAGES,
 ) -> int:
-    """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
-
-    Equal to ``len(split(text, ...))`` whenever ``split`` can make the parts; a text
-    needing more than 255 parts is counted all the same.
-
-    Raises:
-        The same as :func:`analyze`.
+    """``count_segments`` for any arguments: checks every option (the same errors as
+    :func:`analyze`) and counts.  The kernels' ``count_segments`` counts plain calls
+    itself and hands every other call here.
     """
     if (
         type(text) is str
@@ -454,6 +450,11 @@ def count_segments(
 
 _count = _kernel.count
 _analyze_kernel = _kernel.analyze
+
+_kernel.register(_count_general, _check_languages)
+#: The public count: the live kernel's ``count_segments`` (a compiled function under the
+#: compiled backend), whose fast path counts plain calls without any Python-level code.
+count_segments = _kernel.count_segments
 
 
 def _check_reference(reference: object, bits: int) -> int | None:
