@@ -24,7 +24,6 @@ from libc.string cimport memcpy, memset
 
 from cpython.ref cimport PyObject
 
-from ._gsm7_c cimport gsm7_count
 from ._segments_c cimport Plan, Result, count_text
 
 from . import _batch_py as _spec
@@ -66,22 +65,10 @@ cdef enum:
 cdef uint64_t _HIGH_BITS = 0x8080808080808080ULL
 
 
-# Probe texts as 1-byte storage: 400 x "a" (GSM-7) and 400 x U+00E1 (not GSM-7).
-cdef bytes _GSM_PROBE = b"a" * 400
-cdef bytes _UCS2_PROBE = b"\xe1" * 400
-
-
 cdef struct Options:
     Plan plan
     Plan gsm        # the same tables under mode 0: is the text GSM-7 as it stands?
     bint smart
-    # Default tables, mode auto or gsm7: the GSM-7 kernel's septet count settles most texts.
-    bint fast
-    # Units per part from the segments kernel itself: GSM-7 and UCS-2, single and multi-part.
-    Py_ssize_t gsm_single
-    Py_ssize_t gsm_multi
-    Py_ssize_t ucs2_single
-    Py_ssize_t ucs2_multi
 
 
 cdef struct Out:
@@ -103,21 +90,6 @@ cdef int _options(tuple options, Options* o) except -1:
     o.gsm = o.plan
     o.gsm.mode = 0
     o.smart = smart
-    o.fast = locks == 1 and singles == 1 and mode != 2
-    # Ask the segments kernel for its capacities rather than repeating TS 23.040 here:
-    # an empty text (one part) and a long one (several parts) of each encoding.
-    cdef Result r
-    cdef Plan auto = o.gsm
-    cdef const char* gsm_text = _GSM_PROBE
-    cdef const char* ucs2_text = _UCS2_PROBE
-    count_text(1, gsm_text, 0, &auto, &r)
-    o.gsm_single = r.per_segment
-    count_text(1, gsm_text, 400, &auto, &r)
-    o.gsm_multi = r.per_segment
-    count_text(1, ucs2_text, 1, &auto, &r)
-    o.ucs2_single = r.per_segment
-    count_text(1, ucs2_text, 400, &auto, &r)
-    o.ucs2_multi = r.per_segment
     return 0
 
 
@@ -149,27 +121,6 @@ cdef inline void _count_one(int kind, const void* data, Py_ssize_t n, const Opti
                             Py_ssize_t i) noexcept nogil:
     cdef Result r, g
     cdef bint flagged
-    cdef Py_ssize_t septets, parts
-    if o.fast:
-        septets = gsm7_count(kind, data, n)
-        if septets >= 0:
-            if septets <= o.gsm_single:
-                _store(out, i, 0, 1, septets, o.gsm_single - septets)
-                return
-            if septets == n:
-                # No escapes: every part but the last is full.
-                parts = (septets + o.gsm_multi - 1) // o.gsm_multi
-                _store(out, i, 0, parts, septets, parts * o.gsm_multi - septets)
-                return
-            # Escapes in a multi-part text: where they fall matters (count_text replays).
-        elif kind == 1 and o.plan.mode == 0 and not o.smart:
-            # UCS-2 from 1-byte storage: one unit per character, no surrogates.
-            if n <= o.ucs2_single:
-                _store(out, i, 1, 1, n, o.ucs2_single - n)
-            else:
-                parts = (n + o.ucs2_multi - 1) // o.ucs2_multi
-                _store(out, i, 1, parts, n, parts * o.ucs2_multi - n)
-            return
     count_text(kind, data, n, &o.plan, &r)
     # A status means the scalar API raises: leave it to the scalar API.
     flagged = r.status != 0
