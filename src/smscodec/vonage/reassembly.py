@@ -223,7 +223,12 @@ def _strip_concat(header: bytes) -> bytes:
     if not header:
         return b""
     elements = [e for e in _udh.parse(header) if not isinstance(e, _udh.Concat)]
-    return _udh.build(elements) if elements else b""
+    if not elements:
+        return b""
+    # Not udh.build: its 140-octet limit is for headers we send, and a received header
+    # (UDHL is one octet: up to 1 + 255) that parsed must come back whole, not raise.
+    body = b"".join(element.to_bytes() for element in elements)
+    return bytes((len(body),)) + body
 
 
 def _join(parts: list[InboundMessage]) -> InboundMessage:
