@@ -139,9 +139,11 @@ cdef enum:
     # Characters per block of the 2-byte tally, which may stop after the first block
     # holding a character outside the default tables (well under 2048: no overflow).
     _BLOCK2 = 16
-    # Characters per flush of the four 8-bit class sub-histograms: each gets at most a
-    # quarter (rounded up) of a chunk, 255.
-    _CLASS_CHUNK = 4 * 255
+    # Interleaved class sub-histograms (four: tally_classes and _sub_hist* spell them out),
+    # and characters per flush of them: each 8-bit counter gets at most a quarter of a
+    # chunk (rounded up), 255.
+    _SUBS = 4
+    _CLASS_CHUNK = _SUBS * 255
     # Class ids with no table: a code point above U+FFFF, a lone surrogate.
     _ASTRAL_CLASS = MAX_CLASSES - 2
     _SURROGATE_CLASS = MAX_CLASSES - 1
@@ -462,10 +464,11 @@ cdef inline void _sub_hist4(const uint32_t* p, Py_ssize_t i, Py_ssize_t stop, ui
 
 cdef void tally_classes(int kind, const void* data, Py_ssize_t length, Py_ssize_t* hist) noexcept nogil:
     # hist: MAX_CLASSES counters, zeroed here.  Most characters of a text share a class, so
-    # one counter would serialise every increment on its previous store; four interleaved
-    # 8-bit sub-histograms (flushed every _CLASS_CHUNK characters, so that none passes
-    # 255) let consecutive increments proceed in parallel, and are cheap to clear.
-    cdef uint8_t sub[4][MAX_CLASSES]
+    # one counter would serialise every increment on its previous store (a store-to-load
+    # round trip each); _SUBS interleaved 8-bit sub-histograms (flushed every _CLASS_CHUNK
+    # characters, so that none passes 255) let consecutive increments proceed in
+    # parallel, and are cheap to clear and to add up.
+    cdef uint8_t sub[_SUBS][MAX_CLASSES]
     cdef Py_ssize_t start = 0, stop
     cdef int k
     memset(hist, 0, MAX_CLASSES * sizeof(Py_ssize_t))
@@ -735,7 +738,7 @@ cdef Py_ssize_t _min_parts(
     # is closed with at least M - 1 units (an item of at most 2 units did not fit), so
     # ceil(T / M) <= p <= (T - 1) // (M - 1) + 1.  A replay is made only when these
     # differ and the lower bound could still beat the best so far, once per signature.
-    cdef uint64_t present = 0, ones, twos, mask, any_single = 0, need
+    cdef uint64_t present = 0, ones, twos, mask, any_single = 0, need, locks, singles, bits
     cdef int k, p, lk, ss, j, waiting = 0, seen = 0
     cdef Py_ssize_t best = 0, escapes, total, shift, multi, lo, hi, rem, parts
     cdef uint64_t wait_mask[_MAX_PAIRS]
@@ -750,19 +753,40 @@ cdef Py_ssize_t _min_parts(
     for ss in range(_NUM_TABLES):
         if (plan.singles >> ss) & 1:
             any_single |= _single_classes[ss]
-    for lk in range(_NUM_TABLES):
-        if not (plan.locks >> lk) & 1:
-            continue
+    # Only the locking tables that hold every present class no enabled single shift
+    # table holds; for each, only the single shift tables holding every class it lacks
+    # (bit n of _class_lock / _class_single: table n holds the class).
+    locks = plan.locks
+    bits = present & ~any_single
+    while bits:
+        locks &= _class_lock[smscodec_ctz64(bits)]
+        bits &= bits - 1
+    while locks:
+        lk = smscodec_ctz64(locks)
+        locks &= locks - 1
         ones = _lock_classes[lk]
         need = present & ~ones
-        if need & ~any_single:
-            continue
-        for ss in range(_NUM_TABLES):
-            p = _rank[lk][ss]
-            if p < 0 or not (plan.singles >> ss) & 1 or need & ~_single_classes[ss]:
-                continue
-            twos = _single_classes[ss] & ~ones
-            mask = present & twos
+        singles = plan.singles
+        bits = need
+        while bits:
+            singles &= _class_single[smscodec_ctz64(bits)]
+            bits &= bits - 1
+        # Every usable single shift table supplies exactly ``need``, so the escapes are the
+        # same for all of them; only the header differs: none for the default extension
+        # table, 3 octets for a national one.  One pair per locking table decides.
+        ss = -1
+        if singles & 1 and _rank[lk][0] >= 0:
+            ss = 0
+        else:
+            singles &= ~(<uint64_t>1)
+            while singles:
+                k = smscodec_ctz64(singles)
+                singles &= singles - 1
+                if _rank[lk][k] >= 0:
+                    ss = k
+                    break
+        if ss >= 0:
+            mask = need
             escapes = _sum_classes(mask, hist)
             total = length + escapes
             shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
@@ -806,6 +830,7 @@ cdef Py_ssize_t count_parts(
     # count_text(...).parts, with status set likewise (0 ok, 1 not GSM-7 under mode 1, 2
     # lone surrogate in a UCS-2 text), for callers that need only the count.
     cdef Result r
+    cdef Tally t
     cdef Py_ssize_t hist[MAX_CLASSES]
     cdef Py_ssize_t parts, astral
     status[0] = 0
@@ -813,6 +838,21 @@ cdef Py_ssize_t count_parts(
         count_text(kind, data, length, plan, &r)
         status[0] = r.status
         return r.parts
+    if kind != 4 and plan.locks & 1 and plan.singles & 1:
+        # The default pair first (cheap: see tally_default): when it carries the text in
+        # one part, or with no escape at all, no national pair needs fewer parts (their
+        # shift elements only shrink the parts).  A 2-byte text stops at the first block
+        # the default tables cannot carry.
+        memset(&r, 0, sizeof(Result))
+        memset(&t, 0, sizeof(Tally))
+        if kind == 1:
+            _tally1(<const uint8_t*>data, length, &t)
+        else:
+            _tally2(<const uint16_t*>data, length, &t, True)
+        if t.bad == 0:
+            _measure(kind, data, length, plan, 0, 0, t.septets, t.escapes, _lock_classes[0], &r)
+            if r.parts == 1 or t.escapes == 0:
+                return r.parts
     tally_classes(kind, data, length, hist)
     parts = _min_parts(kind, data, length, plan, hist)
     if parts:
@@ -921,8 +961,14 @@ def register(general_count, language_masks, /) -> None:
 
 
 cdef object _general():
-    if _general_count is None:
-        from . import segments  # noqa: F401 - importing it registers the general path
+    # Unregistered (smscodec.segments registers the live twin; this one may be the other):
+    # the same functions, looked up once.
+    global _general_count, _language_masks
+    if _general_count is None or _language_masks is None:
+        from . import segments
+
+        _general_count = segments._count_general
+        _language_masks = segments._check_languages
     return _general_count
 
 
@@ -945,6 +991,7 @@ cdef _Masks _masks_for(object languages):
             return None
     masks = _masks_cache.get(key)
     if masks is None:
+        _general()  # makes sure _language_masks is set
         locks, singles = _language_masks(key)  # ArgumentError for an unknown language
         masks = _Masks.__new__(_Masks)
         masks.key = key

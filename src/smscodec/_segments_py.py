@@ -338,9 +338,14 @@ def register(general_count: Callable[..., int], language_masks: Callable[[Any], 
 
 
 def _general() -> Callable[..., int]:
-    if _general_count is None:
-        from . import segments  # noqa: F401 - importing it registers the general path
-    assert _general_count is not None
+    # Unregistered (smscodec.segments registers both twins at import; this covers a twin
+    # reached before that finished): the same functions, looked up once.
+    global _general_count, _language_masks
+    if _general_count is None or _language_masks is None:
+        from . import segments
+
+        _general_count = segments._count_general
+        _language_masks = segments._check_languages
     return _general_count
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from . import _segments_py
 from . import smart as _smart
 from ._tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, NATIONAL_TABLES, language_id
 from .errors import ArgumentError, UdhError
@@ -436,6 +437,7 @@ def _count_general(
         and languages is _NO_LANGUAGES
         and smart is False
         and encoding == "auto"
+        and type(reference_bits) is int
         and reference_bits == 8
     ):
         # Every option at its default: straight to the kernel.
@@ -451,7 +453,9 @@ def _count_general(
 _count = _kernel.count
 _analyze_kernel = _kernel.analyze
 
+# Both twins (the pure one is also the compiled one's spec, and tests compare them).
 _kernel.register(_count_general, _check_languages)
+_segments_py.register(_count_general, _check_languages)
 #: The public count: the live kernel's ``count_segments`` (a compiled function under the
 #: compiled backend), whose fast path counts plain calls without any Python-level code.
 count_segments = _kernel.count_segments
