@@ -296,7 +296,8 @@ def count_utf8(
         raise _buffer_error("offsets", len(offs), need)
     if bits is not None and len(bits) * 8 < array_offset + stop:
         raise _buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
-    table = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64)
+    # Only the entries in use: the buffer may end in padding that is no whole entry.
+    table = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64, count=need // offset_bytes)
     for j in range(start, stop):
         k = array_offset + j
         if bits is not None and not bits[k >> 3] >> (k & 7) & 1:
