@@ -269,23 +269,26 @@ class _Report:
     forcing: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _texts(chunk: Any) -> list[str | None]:
+def _text_at(chunk: Any, index: int) -> str | None:
     if isinstance(chunk, list):
-        return chunk
-    return chunk.to_pylist()  # type: ignore[no-any-return]
+        return chunk[index]  # type: ignore[no-any-return]
+    return chunk[index].as_py()  # type: ignore[no-any-return]  # one Arrow scalar
 
 
 def _accumulate(report: _Report, chunk: Any, args: argparse.Namespace) -> None:
-    plain = {"encoding": args.encoding, "reference_bits": args.reference_bits}
+    plain = {"encoding": args.encoding, "reference_bits": args.reference_bits, "threads": args.threads}
     plain_result = batch.analyze(chunk, **plain)
-    result = batch.analyze(chunk, **_options(args)) if (args.smart or args.languages) else plain_result
+    if args.smart or args.languages:
+        result = batch.analyze(chunk, threads=args.threads, **_options(args))
+    else:
+        result = plain_result
     segments = result["segments"]
     report.messages += len(segments)
     report.segments += int(segments.sum())
     report.ucs2 += int((result["encoding"] == 1).sum())
     report.histogram.update(int(s) for s in segments)
-    texts = _texts(chunk)
-    missing = sum(1 for t in texts if t is None)
+    # A missing value (an empty CSV field is "", not missing) is the only thing counted 0 parts.
+    missing = int((plain_result["segments"] == 0).sum())
     report.missing += missing
     report.histogram[0] -= missing
     if report.histogram[0] <= 0:
@@ -303,7 +306,7 @@ def _accumulate(report: _Report, chunk: Any, args: argparse.Namespace) -> None:
     if args.encoding != "auto":
         return
     for i in (plain_result["encoding"] == 1).nonzero()[0]:
-        text = texts[int(i)]
+        text = _text_at(chunk, int(i))
         if text is None:
             continue
         info = analyze(text, reference_bits=args.reference_bits)
@@ -490,6 +493,7 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--format", choices=["auto", "lines", "csv", "parquet"], default="auto")
     an.add_argument("--price", type=_price, default=None, help="price per part, for the cost (a decimal)")
     an.add_argument("--top", type=int, default=15, help="how many UCS-2 forcing characters to list")
+    an.add_argument("--threads", type=int, default=None, help="threads for counting (default: 1)")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar on stderr")
     return parser
 
