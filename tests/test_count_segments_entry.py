@@ -5,6 +5,7 @@ included, for every option and every PEP 393 width, on both backends."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from types import ModuleType
 
@@ -66,9 +67,9 @@ def test_the_public_function_is_the_live_kernels() -> None:
     live = load("segments")
     assert smscodec.count_segments is live.count_segments
     assert segments.count_segments is live.count_segments
-    assert live.count_segments.__doc__ == _segments_py.count_segments.__doc__ or "analyze" in (
-        live.count_segments.__doc__ or ""
-    )
+    # The docstring is the public one (the signature is in the .pyi stub).
+    assert "analyze(...).segments" in (live.count_segments.__doc__ or "")
+    assert "analyze(...).segments" in (_segments_py.count_segments.__doc__ or "")
 
 
 @given(
@@ -132,7 +133,9 @@ def test_lone_surrogate_anywhere_is_the_same_error(kernel: Kernel, width: str, w
     for options in ({}, {"encoding": "ucs2"}, {"languages": (1, 6)}):
         got = _outcome(k.count_segments, text, **options)
         assert got == _outcome(segments._count_general, text, **options)
-        assert isinstance(got, tuple) and got[0] == "EncodingError" and got[2]["position"] == where
+        assert isinstance(got, tuple)
+        assert got[0] == "EncodingError"
+        assert got[2]["position"] == where
 
 
 @pytest.mark.parametrize("length", [0, 1, 31, 32, 33, 153, 159, 160, 161, 306, 307, 1000, 5000])
@@ -174,3 +177,26 @@ def test_str_subclass_takes_the_general_path(kernel: Kernel) -> None:
     assert k.count_segments(Text("x" * 161)) == 2
     with pytest.raises(TypeError, match="text must be str"):
         k.count_segments(b"x")
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("x" * 161, {}),
+        ("Привет 😀", {}),
+        ("Merhaba Ayşe “hi”", {"smart": True, "languages": ("turkish",)}),
+        ("", {"encoding": "ucs2", "reference_bits": 16}),
+    ],
+)
+def test_analyze_builds_a_complete_segment_info(text: str, options: dict[str, object]) -> None:
+    # analyze fills the frozen instance directly: it must equal what __init__ builds.
+    info = analyze(text, **options)  # type: ignore[arg-type]
+    names = {field.name for field in dataclasses.fields(smscodec.SegmentInfo)}
+    assert set(vars(info)) == names
+    rebuilt = smscodec.SegmentInfo(**{name: getattr(info, name) for name in names})
+    assert rebuilt == info
+    assert hash(rebuilt) == hash(info)
+    assert repr(rebuilt) == repr(info)
+    assert info.segments == smscodec.count_segments(text, **options)  # type: ignore[arg-type]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        info.segments = 0  # type: ignore[misc]

@@ -345,29 +345,37 @@ def _apply_smart(text: str, plan: _Plan) -> tuple[str, tuple[tuple[str, str], ..
     return new, done
 
 
+_new_object = object.__new__
+
+
 def _analyze(text: str, plan: _Plan) -> tuple[SegmentInfo, tuple[int, ...]]:
-    sent, replaced = _apply_smart(text, plan)
-    header = len(plan.header)
-    result = _kernel.analyze(sent, header, plan.concat, plan.mode, plan.locks, plan.singles)
+    if plan.smart is None:
+        sent, replaced = text, ()
+    else:
+        sent, replaced = _apply_smart(text, plan)
+    result = _analyze_kernel(sent, *plan.args)
     encoding, parts, units, per, remaining, locking, single = result
     if replaced and encoding == 0:
-        original = _kernel.analyze(text, header, plan.concat, 0, plan.locks, plan.singles)[1]
+        original = _analyze_kernel(text, len(plan.header), plan.concat, 0, plan.locks, plan.singles)[1]
     else:
         original = parts
     non_gsm = () if encoding == 0 else tuple(_kernel.non_gsm(sent, plan.locks, plan.singles))
-    info = SegmentInfo(
-        encoding=_ENCODINGS[encoding],
-        segments=parts,
-        units=units,
-        per_segment=per,
-        remaining=remaining,
-        non_gsm7=non_gsm,
-        text=sent,
-        locking_shift=locking,
-        single_shift=single,
-        replacements=replaced,
-        original_segments=original,
-    )
+    # The kernel's results are checked values of the right types: fill the frozen
+    # instance's fields directly (what its __init__ does, field by field through
+    # object.__setattr__, at several times the cost).
+    info = _new_object(SegmentInfo)
+    fields = info.__dict__
+    fields["encoding"] = _ENCODINGS[encoding]
+    fields["segments"] = parts
+    fields["units"] = units
+    fields["per_segment"] = per
+    fields["remaining"] = remaining
+    fields["non_gsm7"] = non_gsm
+    fields["text"] = sent
+    fields["locking_shift"] = locking
+    fields["single_shift"] = single
+    fields["replacements"] = replaced
+    fields["original_segments"] = original
     return info, result
 
 
