@@ -197,15 +197,35 @@ def _run_atheris(name: str, seconds: float, artifacts: Path, env: dict[str, str]
         str(corpus),
     ]
     start = time.monotonic()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, errors="replace", check=False)
+    # atheris prints the Python traceback on stdout, libFuzzer its report on stderr: keep both.
+    proc = subprocess.run(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        check=False,
+    )
     report.seconds = time.monotonic() - start
-    found = _EXECUTED.findall(proc.stderr)
+    found = _EXECUTED.findall(proc.stdout)
     report.executions = int(found[-1]) if found else 0
     if proc.returncode != 0:
-        written = _ARTIFACT.findall(proc.stderr)
-        tail = "\n".join(proc.stderr.strip().splitlines()[-40:])
-        report.findings.append(f"exit status {proc.returncode}; artifacts: {written or 'none'}\n{tail}")
+        written = _ARTIFACT.findall(proc.stdout)
+        report.findings.append(
+            f"exit status {proc.returncode}; artifacts: {written or 'none'}\n{_why(proc.stdout)}"
+        )
     return report
+
+
+def _why(stderr: str) -> str:
+    """The Python traceback atheris printed, else the sanitizer's or libFuzzer's report."""
+    lines = stderr.splitlines()
+    for marker in ("=== Uncaught Python exception: ===", "ERROR: AddressSanitizer", "runtime error:"):
+        hits = [i for i, line in enumerate(lines) if marker in line]
+        if hits:
+            return "\n".join(lines[hits[0] : hits[0] + 40])
+    return "\n".join(lines[-40:])
 
 
 # --- entry point -----------------------------------------------------------------------------
