@@ -2,17 +2,30 @@
 
 This layer checks argument types and values, then hands exact ``str``/``bytes`` to the
 live kernel (compiled ``_gsm7_c`` or its pure twin ``_gsm7_py``, which documents the
-rules in full).  UCS-2 needs no kernel of its own: CPython's UTF-16 codec is C already;
-this module only turns its errors into ours.
+rules in full).  ``is_gsm7``, ``gsm7_septets`` and ``non_gsm7_chars`` are the kernels'
+own functions, which check their arguments themselves.  UCS-2 needs no kernel of its
+own: CPython's UTF-16 codec is C already; this module only turns its errors into ours.
+
+National language tables (TS 23.038 §6.2.1.2.4, Annex A): every GSM-7 function takes
+keyword-only ``locking_shift`` and ``single_shift`` (a name such as ``"turkish"`` or an
+identifier 1-13; 0 or ``"default"`` for the default tables).  The locking table replaces
+the default alphabet, the single shift table the extension table, behind the same
+escape 0x1B.  A character in both tables is sent as its locking code (one septet); one
+that a single shift table holds twice (U+00A1 at 0x13 and 0x15 in the Indic tables) as
+the lowest code; the space is 0x20 in every table.  Spanish has no locking table.  The
+``gsm-7`` Python codec (:mod:`smscodec.codec`) always uses the default tables.
 
 Decoding rules in short (TS 23.038 §6.2.1.1):
 
-* an escape (0x1B) followed by a code the extension table leaves undefined decodes as
-  the default-alphabet character of that code; ``1B 1B`` (reserved for a further
-  extension table) decodes as a space, as the specification asks of a receiver;
+* an escape (0x1B) followed by a code the single shift table leaves undefined decodes
+  as the locking-table character of that code (the specification's rule for the default
+  tables, applied to every pair); ``1B 1B`` (reserved for a further extension table)
+  decodes as a space, as the specification asks of a receiver;
 * a byte >= 0x80, and an escape with no septet after it (at the end of the data, or
   before a byte >= 0x80), are faults: ``DecodeError`` under ``"strict"``, one U+FFFD
-  each under ``"replace"``, dropped under ``"ignore"``.
+  each under ``"replace"``, dropped under ``"ignore"``; with national tables, so is a
+  septet the locking table leaves unassigned, and an escape plus a code neither table
+  assigns (one fault).
 
 Packing (TS 23.038 §6.1.2.1.1) has one ambiguity callers must know about: when the
 septets end 7 bits before an octet boundary (``(fill_bits + 7 * n) % 8 == 1``), the last
@@ -49,6 +62,10 @@ __all__ = [
 _MODES = {"strict": _kernel.STRICT, "replace": _kernel.REPLACE, "ignore": _kernel.IGNORE}
 
 BytesLike = bytes | bytearray | memoryview
+
+# The default of ``locking_shift``/``single_shift`` (the very object: ``0`` is one shared
+# int), so the common call skips passing them on.
+_DEFAULT_TABLES = 0
 
 
 def _text(value: object, name: str) -> str:
@@ -93,63 +110,44 @@ def _fill_bits(value: object) -> int:
     return fill_bits
 
 
-def is_gsm7(text: str) -> bool:
-    """Tell whether every character of ``text`` is in the GSM 03.38 default alphabet or
-    its extension table (TS 23.038 §6.2.1).  U+001B (ESC) is not: 0x1B is the escape.
-
-    Returns:
-        True for an all-GSM-7 text (and for ``""``).
-
-    Raises:
-        TypeError: ``text`` is not a ``str``.
-    """
-    if type(text) is not str:  # inline: this layer's cost matters on 160-character messages
-        text = _text(text, "text")
-    return _kernel.is_gsm7(text)
+# The kernels are the public functions themselves: they check their own arguments, and
+# a 160-character count costs no more than a Python call frame would add (the pure twin
+# holds the docstrings; the compiled twin's are the same in substance).
+is_gsm7 = _kernel.is_gsm7
+gsm7_septets = _kernel.gsm7_septets
+non_gsm7_chars = _kernel.non_gsm7_chars
 
 
-def gsm7_septets(text: str) -> int:
-    """Count the septets that encode ``text``: 1 per default-alphabet character, 2 per
-    extension-table character (the escape plus its code, TS 23.038 §6.2.1.1).
-
-    Returns:
-        The septet count (before any packing or segmenting).
-
-    Raises:
-        TypeError: ``text`` is not a ``str``.
-        EncodingError: a character is in neither table; ``char`` and ``position`` say
-            which (use :func:`non_gsm7_chars` to list them all, or UCS-2 instead).
-    """
-    if type(text) is not str:
-        text = _text(text, "text")
-    return _kernel.gsm7_septets(text)
-
-
-def non_gsm7_chars(text: str) -> list[str]:
-    """List the distinct characters of ``text`` outside both GSM 03.38 tables.
-
-    Returns:
-        The characters in order of first appearance (``[]`` when ``text`` is GSM-7).
-
-    Raises:
-        TypeError: ``text`` is not a ``str``.
-    """
-    return _kernel.non_gsm7_chars(_text(text, "text"))
-
-
-def encode_gsm7(text: str, errors: str = "strict") -> bytes:
+def encode_gsm7(
+    text: str,
+    errors: str = "strict",
+    *,
+    locking_shift: int | str = 0,
+    single_shift: int | str = 0,
+) -> bytes:
     """Encode ``text`` as unpacked GSM 7-bit septets, one per byte, with the escape 0x1B
     before each extension-table character (TS 23.038 §6.2.1).
 
     ``errors`` chooses what happens to a character in neither table: ``"strict"`` raises,
     ``"replace"`` writes ``"?"`` (0x3F), ``"ignore"`` drops it.
 
+    ``locking_shift`` and ``single_shift`` name national language tables (TS 23.038
+    §6.2.1.2.4, Annex A: ``"turkish"``, ``"hindi"``, ... or identifiers 1-13; 0 or
+    ``"default"`` for the default tables): the locking table replaces the default
+    alphabet, the single shift table the extension table, behind the same escape.  A
+    character in both is sent as its one-septet locking code; one a single shift table
+    holds twice as its lowest code.  The receiver must be told which tables were used
+    (the national language shift elements of the user data header, TS 23.040
+    §9.2.3.24.15-16; :func:`smscodec.split` adds them).
+
     Returns:
         The septets (pass them to :func:`pack_septets` for the 7-bit packed form).
 
     Raises:
-        TypeError: ``text`` is not a ``str`` or ``errors`` not a ``str``.
-        ArgumentError: ``errors`` is not one of the three names.
+        TypeError: ``text`` or ``errors`` is not a ``str``, or a table is neither ``str``
+            nor ``int``.
+        ArgumentError: ``errors`` is not one of the three names; an unknown language, or
+            Spanish as ``locking_shift`` (it has a single shift table only).
         EncodingError: under ``"strict"``, the first unencodable character (``char``,
             ``position``).
     """
@@ -158,24 +156,38 @@ def encode_gsm7(text: str, errors: str = "strict") -> bytes:
         mode = _mode(errors)
     if type(text) is not str:
         text = _text(text, "text")
-    return _kernel.encode_gsm7(text, mode)
+    if locking_shift is _DEFAULT_TABLES and single_shift is _DEFAULT_TABLES:
+        return _kernel.encode_gsm7(text, mode)
+    return _kernel.encode_gsm7(text, mode, locking_shift=locking_shift, single_shift=single_shift)
 
 
-def decode_gsm7(data: BytesLike, errors: str = "strict") -> str:
+def decode_gsm7(
+    data: BytesLike,
+    errors: str = "strict",
+    *,
+    locking_shift: int | str = 0,
+    single_shift: int | str = 0,
+) -> str:
     """Decode unpacked GSM 7-bit septets (one per byte) to text.
 
-    An escape followed by a code the extension table leaves undefined decodes as the
-    default-alphabet character of that code (TS 23.038 §6.2.1.1, note), ``1B 1B`` as a
-    space.  Faults (a byte >= 0x80; an escape with no septet after it) follow
-    ``errors``: ``"strict"`` raises, ``"replace"`` gives U+FFFD each, ``"ignore"`` drops
-    them.
+    ``locking_shift`` and ``single_shift`` name the tables the sender used (as for
+    :func:`encode_gsm7`; the user data header's national language shift elements say
+    which, TS 23.040 §9.2.3.24.15-16).  An escape followed by a code the single shift
+    table leaves undefined decodes as the locking-table character of that code (the rule
+    TS 23.038 §6.2.1.1 note 1 gives for the default tables, applied to every pair),
+    ``1B 1B`` as a space.  Faults follow ``errors``: ``"strict"`` raises, ``"replace"``
+    gives U+FFFD each, ``"ignore"`` drops them.  A fault is a byte >= 0x80; an escape
+    with no septet after it; and, with national tables, a septet the locking table leaves
+    unassigned, or an escape and a code neither table assigns (one fault for the pair).
 
     Returns:
         The text.
 
     Raises:
-        TypeError: ``data`` is not bytes-like or ``errors`` not a ``str``.
-        ArgumentError: ``errors`` is not one of the three names.
+        TypeError: ``data`` is not bytes-like or ``errors`` not a ``str``, or a table is
+            neither ``str`` nor ``int``.
+        ArgumentError: ``errors`` is not one of the three names; an unknown language, or
+            Spanish as ``locking_shift``.
         DecodeError: under ``"strict"``, ``position`` is the index of the first fault
             (for an escape fault, the escape's own index).
     """
@@ -184,7 +196,9 @@ def decode_gsm7(data: BytesLike, errors: str = "strict") -> str:
         mode = _mode(errors)
     if type(data) is not bytes:
         data = _bytes(data, "data")
-    return _kernel.decode_gsm7(data, mode)
+    if locking_shift is _DEFAULT_TABLES and single_shift is _DEFAULT_TABLES:
+        return _kernel.decode_gsm7(data, mode)
+    return _kernel.decode_gsm7(data, mode, locking_shift=locking_shift, single_shift=single_shift)
 
 
 def pack_septets(septets: BytesLike, fill_bits: int = 0) -> bytes:
