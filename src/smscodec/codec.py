@@ -19,6 +19,11 @@ one byte (a byte >= 0x80, or an escape with no septet after it).
 
 The incremental decoder holds a trailing escape (0x1B) back until the next chunk,
 since the code that completes it may arrive there.
+
+The codec always uses the default alphabet and its extension table: a codec name cannot
+carry options, so the national language tables (TS 23.038 Annex A) are reached through
+:func:`smscodec.encode_gsm7` / :func:`smscodec.decode_gsm7` with ``locking_shift`` and
+``single_shift``.
 """
 
 from __future__ import annotations
