@@ -122,7 +122,7 @@ cdef enum:
     _BLOCK = 1024
     _STOP_BLOCK = 64
     # non_gsm7_chars tests blocks of this many characters, then walks those that fail.
-    _FIND_BLOCK = 16
+    _FIND_BLOCK = 32
     # _ENCODE cell layout: bits 0-15 the two bytes to store (in memory order), bits
     # 16-17 how many of them count (1, or 2 for escape + extension code), bit 18 set
     # for an unencodable character (stored as "?", one byte).
@@ -614,6 +614,11 @@ cdef int _collect(const Tables* t, const unit_t* s, Py_ssize_t n, CharSet* cs,
                     memcpy(pair, s + i, 8)
                     acc |= _PAIR_COST[pair[0]] | _PAIR_COST[pair[1]] | _PAIR_COST[pair[2]] | _PAIR_COST[pair[3]]
                     i += 8
+        # Four independent lookups per step (one chain of ORs would serialise them).
+        while i + 4 <= end:
+            acc |= (_cost(t, s[i], which) | _cost(t, s[i + 1], which)
+                    | _cost(t, s[i + 2], which) | _cost(t, s[i + 3], which))
+            i += 4
         while i < end:
             acc |= _cost(t, s[i], which)
             i += 1
