@@ -742,9 +742,18 @@ def _fuzzed_part(r: Reader, serial: Any) -> Any:
         fields["concat-part"] = str(part)
     if kind == "binary":
         fields["data"] = r.sized().hex()
-        if r.flag():
+        shape = r.byte() % 4
+        if shape == 1:
             header = r.sized()
             fields["udh"] = (bytes((len(header),)) + header).hex()
+        elif shape >= 2:
+            # A well-formed header: a concatenation element (when the fields carry none),
+            # then padding elements up to the 255-octet UDHL limit.
+            body = bytes((0x00, 3, r.byte() % 3, total % 256, part % 256)) if "concat" not in fields else b""
+            for _ in range(1 + (shape == 3)):
+                size = r.byte() % 120
+                body += bytes((0x70, size)) + bytes(size)
+            fields["udh"] = (bytes((len(body),)) + body).hex()
     else:
         fields["text"] = text_of(r.sized())
     return library_call(vonage.parse_inbound, fields)
