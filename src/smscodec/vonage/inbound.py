@@ -14,7 +14,7 @@ become bytes and the header is checked with :func:`smscodec.udh.parse`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
@@ -118,7 +118,8 @@ class InboundMessage:
     api_key: str | None = None
     timestamp: int | None = None
     nonce: str | None = None
-    sig: str | None = None
+    # Kept out of repr: a signature in a log line is a replayable credential.
+    sig: str | None = field(default=None, repr=False)
     concat: ConcatInfo | None = None
     data: bytes | None = None
     udh: bytes | None = None

@@ -403,14 +403,18 @@ def _authenticate(
     payload["sig"] = signing.sign(payload, sig_secret, signature_method)
 
 
+_MASKED = frozenset({"api_secret", "sig"})
+
+
 class SendPayload(dict[str, str]):
     """The form fields of one send request: a plain ``dict[str, str]`` whose ``repr``
-    masks ``api_secret``, so that logging a payload does not leak the secret."""
+    masks ``api_secret`` and ``sig``, so that logging a payload leaks neither the secret
+    nor a signature that could be replayed."""
 
     __slots__ = ()
 
     def __repr__(self) -> str:
-        shown = {k: ("***" if k == "api_secret" else v) for k, v in self.items()}
+        shown = {k: ("***" if k in _MASKED else v) for k, v in self.items()}
         return f"{type(self).__name__}({shown!r})"
 
 

@@ -9,7 +9,7 @@ validated :class:`DeliveryReceipt`.  Field meanings follow the SMS API reference
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum, IntEnum
@@ -155,7 +155,8 @@ class DeliveryReceipt:
     api_key: str | None = None
     timestamp: int | None = None
     nonce: str | None = None
-    sig: str | None = None
+    # Kept out of repr: a signature in a log line is a replayable credential.
+    sig: str | None = field(default=None, repr=False)
     extra: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
