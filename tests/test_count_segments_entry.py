@@ -6,6 +6,7 @@ included, for every option and every PEP 393 width, on both backends."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from types import ModuleType
 
@@ -158,9 +159,16 @@ def test_cached_languages_keep_their_checks(kernel: Kernel) -> None:
     # The same tuple again (identity cache), an equal one, a list: the same count.
     assert k.count_segments(text, languages=languages) == k.count_segments(text, languages=(1, 2, 3))
     assert k.count_segments(text, languages=[1, 2, 3]) == k.count_segments(text, languages=languages)
-    # A bool never passes for the identifier 1, before or after 1 was cached.
-    with pytest.raises(TypeError):
-        k.count_segments(text, languages=(True,))
+    # A bool or a float never passes for the identifier 1, before or after 1 was cached
+    # (True == 1.0 == 1 as dict keys), in the kernel's cache or the general path's.
+    k.count_segments(text, languages=(1,), reference_bits=16)
+    k.count_segments(text, languages=(1,), udh=bytearray())
+    for bad in ((True,), (1.0,), [1.0]):
+        for options in ({}, {"reference_bits": 16}, {"udh": bytearray()}):
+            with pytest.raises(TypeError):
+                k.count_segments(text, languages=bad, **options)  # type: ignore[arg-type]
+            with pytest.raises(TypeError):
+                analyze(text, languages=bad, **options)  # type: ignore[arg-type]
     with pytest.raises(smscodec.ArgumentError):
         k.count_segments(text, languages=(99,))
     # A failed check caches nothing.
@@ -200,3 +208,13 @@ def test_analyze_builds_a_complete_segment_info(text: str, options: dict[str, ob
     assert info.segments == smscodec.count_segments(text, **options)  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):
         info.segments = 0  # type: ignore[misc]
+
+
+def test_signature_is_the_documented_one(kernel: Kernel) -> None:
+    # The compiled function carries its signature (Argument Clinic style), so
+    # inspect and help() show what the pure twin declares.
+    live = inspect.signature(kernel("segments").count_segments)
+    spec = inspect.signature(_segments_py.count_segments)
+    assert [(p.name, p.kind, p.default) for p in live.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in spec.parameters.values()
+    ]

@@ -1,4 +1,4 @@
-# cython: boundscheck=False, wraparound=False, cdivision=True, binding=False, embedsignature=True
+# cython: boundscheck=False, wraparound=False, cdivision=True, binding=False, embedsignature=True, embedsignature.format=clinic
 """Segment counting and splitting: the compiled twin of ``_segments_py``.
 
 Same names, results and errors as the pure twin, whose docstring is the theory of
@@ -113,8 +113,25 @@ cdef extern from *:
             found |= (p[i] & 0xF800) == 0xD800;
         return found;
     }
+    /* The classes with a nonzero count in four interleaved 64-class 8-bit sub-histograms
+       (sub: 4 x 64 bytes): bit k of the result for class k. */
+    static CYTHON_INLINE uint64_t smsseg_present_sse2(const uint8_t *sub) {
+        uint64_t mask = 0;
+        int q;
+        for (q = 0; q < 4; q++) {
+            __m128i x = _mm_or_si128(
+                _mm_or_si128(_mm_loadu_si128((const __m128i *)(sub + 16 * q)),
+                             _mm_loadu_si128((const __m128i *)(sub + 64 + 16 * q))),
+                _mm_or_si128(_mm_loadu_si128((const __m128i *)(sub + 128 + 16 * q)),
+                             _mm_loadu_si128((const __m128i *)(sub + 192 + 16 * q))));
+            uint64_t empty = (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+            mask |= (~empty & 0xFFFFu) << (16 * q);
+        }
+        return mask;
+    }
     #else
     #define SMSSEG_HAVE_SSE2 0
+    static CYTHON_INLINE uint64_t smsseg_present_sse2(const uint8_t *sub) { (void)sub; return 0; }
     static CYTHON_INLINE int smsseg_surrogates_sse2(const uint16_t *p, Py_ssize_t n) { (void)p; (void)n; return -1; }
     static CYTHON_INLINE int smsseg_not_plain32(const unsigned char *p) { (void)p; return -1; }
     #endif
@@ -123,6 +140,8 @@ cdef extern from *:
     int smsseg_not_plain32(const uint8_t* p) noexcept nogil
     # Nonzero when one of p[0:n] is a surrogate; only when SMSSEG_HAVE_SSE2.
     int smsseg_surrogates_sse2(const uint16_t* p, Py_ssize_t n) noexcept nogil
+    # Bit k set when class k counts anything in the 4 x 64 sub-histograms; only with SSE2.
+    uint64_t smsseg_present_sse2(const uint8_t* sub) noexcept nogil
     const int SMSSEG_HAVE_SSE2
 
 cdef extern from "Python.h":
@@ -730,15 +749,17 @@ cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* 
 
 
 cdef Py_ssize_t _min_parts(
-    int kind, const void* data, Py_ssize_t length, const Plan* plan, const Py_ssize_t* hist
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, const Py_ssize_t* hist,
+    uint64_t present
 ) noexcept nogil:
     # The fewest parts any enabled pair needs, or 0 when none carries the text: what
     # _score_pairs finds, without the tie-break (which only chooses among equal counts).
+    # ``hist`` need only be right for the classes in ``present`` (the nonzero ones).
     # A pair's total T and part size M bound its greedy parts p: every part but the last
     # is closed with at least M - 1 units (an item of at most 2 units did not fit), so
     # ceil(T / M) <= p <= (T - 1) // (M - 1) + 1.  A replay is made only when these
     # differ and the lower bound could still beat the best so far, once per signature.
-    cdef uint64_t present = 0, ones, twos, mask, any_single = 0, need, locks, singles, bits
+    cdef uint64_t ones, twos, mask, any_single = 0, need, locks, singles, bits
     cdef int k, p, lk, ss, j, waiting = 0, seen = 0
     cdef Py_ssize_t best = 0, escapes, total, shift, multi, lo, hi, rem, parts
     cdef uint64_t wait_mask[_MAX_PAIRS]
@@ -747,9 +768,6 @@ cdef Py_ssize_t _min_parts(
     cdef int wait_lock[_MAX_PAIRS]
     cdef uint64_t sig_mask[_MAX_PAIRS]
     cdef Py_ssize_t sig_multi[_MAX_PAIRS]
-    for k in range(MAX_CLASSES):
-        if hist[k]:
-            present |= (<uint64_t>1) << k
     for ss in range(_NUM_TABLES):
         if (plan.singles >> ss) & 1:
             any_single |= _single_classes[ss]
@@ -824,6 +842,18 @@ cdef Py_ssize_t _min_parts(
     return best
 
 
+cdef inline uint64_t _present(uint8_t (*sub)[MAX_CLASSES]) noexcept nogil:
+    # Bit k set when class k counts anything in the four sub-histograms.
+    cdef uint64_t mask = 0
+    cdef int k
+    if SMSSEG_HAVE_SSE2 and MAX_CLASSES == 64:
+        return smsseg_present_sse2(&sub[0][0])
+    for k in range(MAX_CLASSES):
+        if sub[0][k] | sub[1][k] | sub[2][k] | sub[3][k]:
+            mask |= (<uint64_t>1) << k
+    return mask
+
+
 cdef Py_ssize_t count_parts(
     int kind, const void* data, Py_ssize_t length, const Plan* plan, int* status
 ) noexcept nogil:
@@ -832,6 +862,9 @@ cdef Py_ssize_t count_parts(
     cdef Result r
     cdef Tally t
     cdef Py_ssize_t hist[MAX_CLASSES]
+    cdef uint8_t sub[4][MAX_CLASSES]
+    cdef uint64_t present, bits
+    cdef int k
     cdef Py_ssize_t parts, astral
     status[0] = 0
     if plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
@@ -853,8 +886,31 @@ cdef Py_ssize_t count_parts(
             _measure(kind, data, length, plan, 0, 0, t.septets, t.escapes, _lock_classes[0], &r)
             if r.parts == 1 or t.escapes == 0:
                 return r.parts
-    tally_classes(kind, data, length, hist)
-    parts = _min_parts(kind, data, length, plan, hist)
+    if length <= _CLASS_CHUNK:
+        # One chunk: the sub-histograms are the whole count; add up only the classes
+        # present (a message holds a handful of the MAX_CLASSES).
+        memset(sub, 0, sizeof(sub))
+        if kind == 1:
+            _sub_hist1(<const uint8_t*>data, 0, length, sub)
+        elif kind == 2:
+            _sub_hist2(<const uint16_t*>data, 0, length, sub)
+        else:
+            _sub_hist4(<const uint32_t*>data, 0, length, sub)
+        present = _present(sub)
+        hist[_ASTRAL_CLASS] = 0
+        hist[_SURROGATE_CLASS] = 0
+        bits = present
+        while bits:
+            k = smscodec_ctz64(bits)
+            hist[k] = <Py_ssize_t>sub[0][k] + sub[1][k] + sub[2][k] + sub[3][k]
+            bits &= bits - 1
+    else:
+        tally_classes(kind, data, length, hist)
+        present = 0
+        for k in range(MAX_CLASSES):
+            if hist[k]:
+                present |= (<uint64_t>1) << k
+    parts = _min_parts(kind, data, length, plan, hist, present)
     if parts:
         return parts
     if plan.mode == 1:
@@ -869,11 +925,12 @@ cdef Py_ssize_t count_parts(
     return r.parts
 
 
-cdef inline void _view(str text, int* kind, const void** data, Py_ssize_t* length) except *:
+cdef inline int _view(str text, int* kind, const void** data, Py_ssize_t* length) except -1:
     smscodec_ready(text)
     kind[0] = PyUnicode_KIND(text)
     data[0] = PyUnicode_DATA(text)
     length[0] = PyUnicode_GET_LENGTH(text)
+    return 0
 
 
 def capacity(Py_ssize_t header, Py_ssize_t extra, int ucs2, /) -> int:
@@ -1027,6 +1084,7 @@ def count_segments(
     # here; anything else goes to the general path in smscodec.segments, which checks
     # and normalises every option and raises the errors.
     cdef Plan plan
+    cdef Result out
     cdef int kind = 1, status = 0, mode
     cdef const void* data = NULL
     cdef Py_ssize_t length = 0, parts, concat
@@ -1076,7 +1134,12 @@ def count_segments(
     plan.concat = concat
     plan.mode = mode
     _view(text, &kind, &data, &length)
-    parts = count_parts(kind, data, length, &plan, &status)
+    if plan.locks == 1 and plan.singles == 1:
+        count_text(kind, data, length, &plan, &out)
+        status = out.status
+        parts = out.parts
+    else:
+        parts = count_parts(kind, data, length, &plan, &status)
     if status == 1:
         # Cold path: the spec twin builds the error, so both twins say the same thing.
         raise _spec._unencodable(text, plan.locks, plan.singles)

@@ -292,9 +292,11 @@ def _lookup_plan(
             languages = tuple(languages)
         key = (encoding, udh, reference_bits, smart, languages)
         try:
-            # True == 1 and False == 0 as keys: a bool (a TypeError) must not hit an int's plan.
-            if (1 in languages or 0 in languages) and any(type(x) is bool for x in languages):  # type: ignore[operator, attr-defined]
-                raise TypeError
+            # Only exact int / str items are cached: True == 1 and 1.0 == 1 as keys, so a
+            # bool or a float (a TypeError) must not hit an int's plan.
+            for item in languages:  # type: ignore[attr-defined]
+                if type(item) is not int and type(item) is not str:
+                    raise TypeError
 
             plan = _PLANS.get(key)
         except TypeError:  # unhashable: checked uncached below, which names the fault
@@ -349,8 +351,9 @@ _new_object = object.__new__
 
 
 def _analyze(text: str, plan: _Plan) -> tuple[SegmentInfo, tuple[int, ...]]:
+    replaced: tuple[tuple[str, str], ...] = ()
     if plan.smart is None:
-        sent, replaced = text, ()
+        sent = text
     else:
         sent, replaced = _apply_smart(text, plan)
     result = _analyze_kernel(sent, *plan.args)
