@@ -5,7 +5,15 @@ Same names, results and errors as the pure twin, whose docstring is the theory o
 operation.  Here a text is read in place through its PEP 393 storage (1, 2 or 4 bytes
 per code point) without creating a Python object per character:
 
-* ``tally_default`` adds one 64-bit word per character, looked up in a table: five
+* ``count_segments`` is the public function itself: plain calls (an exact ``str``, an
+  encoding by name, no header, 8/16-bit references, no smart encoding, a list or tuple
+  of languages, whose bitmasks are cached) are counted here without Python-level code;
+  every other call goes to the general path that ``smscodec.segments`` registers.
+* ``tally_default`` on a 1-byte string tests 32 characters at a time (SSE2, or 64-bit
+  words elsewhere) for plain ASCII GSM-7 (32 septets, no escape); a 2-byte string in
+  auto mode stops at the first block holding a character outside the default tables
+  (UCS-2 then: the units are the length) and only looks for lone surrogates, eight
+  units at a time.  Otherwise it adds one 64-bit word per character, looked up in a table: five
   12-bit fields (septets, escapes, characters outside the default tables, code points
   above U+FFFF, lone surrogates), summed over chunks of 1024 characters so that no
   field can overflow.  One pass gives every default-table count; a second pass is only
@@ -15,12 +23,16 @@ per code point) without creating a Python object per character:
   one pass from which every enabled (locking, single shift) pair is scored with a few
   bitmask operations per pair.  Pairs whose result depends on where their escapes fall
   are replayed greedily, only when they could still win, and once per distinct cost
-  signature.
+  signature.  ``count_parts`` (the count alone, as ``count_segments`` needs it) skips the
+  tie-break: one pair per locking table, bounds ceil(T / M) <= parts <= (T - 1) // (M - 1)
+  + 1 that usually settle it without a replay, and the default pair first when it
+  already gives one part or no escape.
 
 Lookups are built at import from the pure twin's tables (which come from ``_tables``),
 so both twins number classes and pick codes identically.  Array indexes are bounded by
 construction: a class id < MAX_CLASSES, a page slot < MAX_PAGES, ``c >> 8`` and
-``c & 0xFF`` < 256 for any code point <= U+FFFF; lengths come from the string itself.
+``c & 0xFF`` < 256 and ``_class2[c]`` (65536 cells) for any code point <= U+FFFF; lengths
+come from the string itself; the SSE2 and word loops read whole blocks only inside the length.
 """
 
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_GET_SIZE
