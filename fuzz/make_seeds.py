@@ -270,6 +270,19 @@ def build() -> dict[str, list[bytes]]:
     rng = random.Random(8)
     for _ in range(12):
         seeds["reassembler"].append(rng.randbytes(rng.randrange(40, 400)))
+
+    # Arrow-buffer kernel: width, n, array offset, start, stop, base, validity flag, the
+    # offsets (replaced by plausible ones: the payload ends with an odd byte), the bitmap,
+    # mode, table choice, smart; then the UTF-8 payload.
+    for i, text in enumerate(texts[:30]):
+        width, n, offset = (4, 8)[i % 2], 1 + i % 11, i % 4
+        head = bytes((i % 2, n, offset, i % (n + 1), n, i % 3, i % 2))
+        entries = offset + n + 1
+        bitmap = bytes((0xFF ^ (1 << (i % 8)),)) * ((offset + n + 7) // 8) if i % 2 else b""
+        options = bytes((i % 4, i % 4, i % 2))
+        seeds["batch_utf8_kernel"].append(
+            head + bytes(entries * width) + bitmap + options + _utf8(text) + b"!"
+        )
     return seeds
 
 
@@ -291,6 +304,7 @@ _TARGET_NAMES = (
     "reassembler",
     "verify_webhook",
     "batch_count",
+    "batch_utf8_kernel",
 )
 
 
