@@ -289,7 +289,7 @@ def test_reassembly_scales() -> None:
                 msisdn="1",
                 to="2",
                 message_id=str(k),
-                type="text",
+                type=vonage.InboundType.TEXT,
                 text="x" * 153,
                 concat=vonage.ConcatInfo(reference="r", total=n, part=k),
             )

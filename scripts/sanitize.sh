@@ -69,7 +69,15 @@ echo "=== building the kernels with -fsanitize=address,undefined"
         SMSCODEC_REQUIRE_EXTENSIONS=1 \
         "$PY" setup.py -q build_ext --inplace
 )
-ls "$SCRATCH"/src/smscodec/_*_c.*.so
+# Make sure the instrumentation is really in every kernel (CFLAGS can be lost on the way).
+for so in "$SCRATCH"/src/smscodec/_*_c.*.so; do
+    symbols=$(nm -D --undefined-only "$so")
+    if ! grep -q __asan_ <<<"$symbols" || ! grep -q __ubsan_ <<<"$symbols"; then
+        echo "sanitize.sh: $so is not instrumented with ASan and UBSan" >&2
+        exit 2
+    fi
+    echo "instrumented: $(basename "$so")"
+done
 
 export LD_PRELOAD="$ASAN_LIB:$UBSAN_LIB"
 export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"

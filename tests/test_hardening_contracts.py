@@ -203,7 +203,8 @@ def test_segments_kernel_twins(kernel: Kernel, text: str, header: int, concat: i
     _twins(kernel, "segments", "non_gsm", text, 1, 1)
     _twins(kernel, "segments", "count", text)
     if result[0] == "ok":
-        encoding, _parts, _units, per, _rem, locking, single = result[1]  # type: ignore[misc]
+        analyzed: tuple[int, ...] = result[1]  # type: ignore[assignment]
+        encoding, _parts, _units, per, _rem, locking, single = analyzed
         _twins(kernel, "segments", "split", text, encoding, locking, single, per)
 
 
@@ -396,7 +397,7 @@ def test_reassembler_limits() -> None:
             msisdn="1",
             to="2",
             message_id=f"{ref}-{number}",
-            type="text",
+            type=vonage.InboundType.TEXT,
             text=f"<{ref}{number}>",
             concat=vonage.ConcatInfo(reference=ref, total=total, part=number),
         )
@@ -420,7 +421,7 @@ def test_reassembler_state_is_bounded_under_a_flood() -> None:
             msisdn=str(i),
             to="2",
             message_id=str(i),
-            type="text",
+            type=vonage.InboundType.TEXT,
             text="x",
             concat=vonage.ConcatInfo(reference="1", total=2, part=1),
         )
@@ -485,7 +486,7 @@ def test_signing_errors_never_show_the_secret_or_the_expected_signature() -> Non
     expected = signing.sign(params, SECRET, "sha256")
     for call in (
         lambda: signing.sign(params, SECRET, "bogus"),
-        lambda: signing.sign({"a": None}, SECRET),
+        lambda: signing.sign({"a": None}, SECRET),  # type: ignore[dict-item]
         lambda: signing.sign({"a": "\ud800"}, SECRET),
         lambda: signing.verify({**params, "sig": "x"}, SECRET, "crc"),
         lambda: signing.verify({**params, "sig": "x"}, SECRET, max_age=-1),
@@ -525,7 +526,7 @@ def test_verify_compares_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> No
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(signing.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     params = {"a": "1"}
     sig = signing.sign(params, SECRET, "sha512")
     assert signing.verify({**params, "sig": sig.upper()}, SECRET, "sha512") is True
@@ -560,7 +561,7 @@ def test_language_plan_cache_does_not_widen_accepted_types(monkeypatch: pytest.M
         cache("x", languages=(1,))
         for use in (smscodec.analyze, smscodec.count_segments, smscodec.split):
             with pytest.raises(TypeError, match="float"):
-                use("x", languages=(1.0,))
+                use("x", languages=(1.0,))  # type: ignore[arg-type]
 
 
 def test_reassembler_joins_binary_parts_with_a_long_header() -> None:

@@ -86,8 +86,12 @@ def test_batch_threads_match_sequential(options: dict[str, Any]) -> None:
     expected = np.array([smscodec.count_segments(t, **options) for t in texts], dtype=np.int32)
     for source in _containers(texts):
         assert np.array_equal(batch.count_segments(source, **options), expected)
+
         # Several Python threads in the kernels at once, each also splitting its call.
-        results = _together(lambda i, s=source: batch.count_segments(s, threads=1 + i % 4, **options))
+        def count(i: int, source: Any = source) -> Any:
+            return batch.count_segments(source, threads=1 + i % 4, **options)
+
+        results = _together(count)
         for got in results:
             assert np.array_equal(got, expected)
 
@@ -191,7 +195,7 @@ def _parts(messages: int, total: int, *, sender: str = "447700900001") -> list[v
                     msisdn=sender,
                     to="447700900000",
                     message_id=f"{m}-{k}",
-                    type="text",
+                    type=vonage.InboundType.TEXT,
                     text=f"<{m}.{k}>",
                     concat=vonage.ConcatInfo(reference=str(m), total=total, part=k),
                 )
