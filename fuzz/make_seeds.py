@@ -194,7 +194,8 @@ def build() -> dict[str, list[bytes]]:
     seeds: dict[str, list[bytes]] = {name: [] for name in _TARGET_NAMES}
 
     for i, septets in enumerate(septet_sets):
-        seeds["decode_gsm7"].append(bytes((i % 3, i % 5)) + septets)
+        # errors mode, codec handler, locking and single shift table (index into _SHIFTS)
+        seeds["decode_gsm7"].append(bytes((i % 3, i % 5, i % 17, (i * 7) % 17)) + septets)
         seeds["pack_septets"].append(bytes((i % 7,)) + septets)
         if all(b < 0x80 for b in septets):
             fill = i % 7
@@ -206,7 +207,7 @@ def build() -> dict[str, list[bytes]]:
 
     for i, text in enumerate(texts):
         raw = _utf8(text)
-        seeds["septet_round_trip"].append(bytes((i % 7, i % 3)) + raw)
+        seeds["septet_round_trip"].append(bytes((i % 7, i % 3, i % 17, (i * 5) % 17)) + raw)
         seeds["decode_ucs2"].append(text.encode("utf-16-be", "surrogatepass"))
         # encoding, header kind (< 200: a stock header), reference bits, smart, languages, reference
         seeds["segments"].append(bytes((i % 5, i % 5, i % 4, i % 3, i % 10, i % 8)) + raw)

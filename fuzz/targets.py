@@ -148,26 +148,26 @@ def library_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         return None
 
 
-def outcome(fn: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+def outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, ...]:
     """What a call did, comparable across twins: ("ok", result) or ("raise", type, message)."""
     try:
-        return ("ok", fn(*args))
+        return ("ok", fn(*args, **kwargs))
     except Exception as exc:
         return ("raise", type(exc), str(exc))
 
 
-def twins_agree(kernel: str, function: str, *args: Any) -> tuple[Any, ...]:
+def twins_agree(kernel: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
     """Call ``function`` on both twins of ``kernel``; assert the same result or error.
 
     Returns the pure twin's outcome.  Any error must be a library error (or the ValueError
     the segments kernels use for impossible plans, which the public layer never sends).
     """
     compiled, pure = TWINS[kernel]
-    expected = outcome(getattr(pure, function), *args)
+    expected = outcome(getattr(pure, function), *args, **kwargs)
     if compiled is not None:
-        got = outcome(getattr(compiled, function), *args)
+        got = outcome(getattr(compiled, function), *args, **kwargs)
         assert got == expected, (
-            f"twins disagree: _{kernel}_c.{function}{_short(args)} -> {_short(got)}, "
+            f"twins disagree: _{kernel}_c.{function}{_short(args)} {kwargs} -> {_short(got)}, "
             f"_{kernel}_py -> {_short(expected)}"
         )
     if expected[0] == "raise":
@@ -183,6 +183,15 @@ def _short(value: object, limit: int = 300) -> str:
 # --- codec core -----------------------------------------------------------------------------
 
 _MODES = ("strict", "replace", "ignore")
+# National language tables for the GSM-7 functions (TS 23.038 Annex A): mostly the
+# default tables, every identifier, a name, and values that must be refused.
+_SHIFTS: tuple[Any, ...] = (0, 0, 0, 0, *range(1, 14), "turkish", "Hindi", 14, -1, "klingon")
+
+
+def _national(r: Reader) -> dict[str, Any]:
+    return {"locking_shift": r.choice(_SHIFTS), "single_shift": r.choice(_SHIFTS)}
+
+
 _CODEC_HANDLERS = ("strict", "replace", "ignore", "backslashreplace", "surrogateescape")
 
 
@@ -190,8 +199,18 @@ def t_decode_gsm7(data: bytes) -> None:
     r = Reader(data)
     errors_name = r.choice(_MODES)
     handler = r.choice(_CODEC_HANDLERS)
+    tables = _national(r)
     payload = r.rest()
     mode = ("strict", "replace", "ignore").index(errors_name)
+    if tables != {"locking_shift": 0, "single_shift": 0}:
+        national = twins_agree("gsm7", "decode_gsm7", payload, mode, **tables)
+        public = library_call(smscodec.decode_gsm7, payload, errors_name, **tables)
+        assert public == (national[1] if national[0] == "ok" else None)
+        if public is not None and errors_name == "strict":
+            # What decodes with a table pair encodes back with it to the same septets,
+            # except where an escape was followed by a code the shift table leaves undefined.
+            again = library_call(smscodec.encode_gsm7, public, **tables)
+            assert again is not None
     expected = twins_agree("gsm7", "decode_gsm7", payload, mode)
     result = library_call(smscodec.decode_gsm7, payload, errors_name)
     if expected[0] == "ok":
@@ -263,8 +282,16 @@ def t_septet_round_trip(data: bytes) -> None:
     r = Reader(data)
     fill = r.choice((0, 1, 2, 3, 4, 5, 6))
     errors_name = r.choice(_MODES)
+    tables = _national(r)
     text = text_of(r.rest())
     mode = _MODES.index(errors_name)
+    if tables != {"locking_shift": 0, "single_shift": 0}:
+        for function in ("is_gsm7", "non_gsm7_chars", "gsm7_septets"):
+            twins_agree("gsm7", function, text, **tables)
+        national = twins_agree("gsm7", "encode_gsm7", text, mode, **tables)
+        if national[0] == "ok" and library_call(smscodec.is_gsm7, text, **tables):
+            assert smscodec.decode_gsm7(national[1], **tables) == text
+            assert len(national[1]) == smscodec.gsm7_septets(text, **tables)
     for function in ("is_gsm7", "non_gsm7_chars"):
         twins_agree("gsm7", function, text)
     counted = twins_agree("gsm7", "gsm7_septets", text)
