@@ -8,6 +8,8 @@
 #   SANITIZE_SOURCE=head scripts/sanitize.sh   # the last commit instead of the worktree
 #   FUZZ_SECONDS=10 scripts/sanitize.sh        # longer random burst per fuzz target
 #   SANITIZE_PYTEST_ARGS="-x -k gsm7" scripts/sanitize.sh
+#   SANITIZE_SKIP_TESTS=1 FUZZ_SECONDS=60 FUZZ_TARGETS=segments,decode_gsm7 scripts/sanitize.sh
+#                                              # a longer sanitized fuzz burst only
 #
 # The Python running it needs the build and test requirements (cython, numpy, setuptools,
 # pytest, hypothesis, pytest-benchmark; pyarrow/pandas/dask for the optional tests).
@@ -96,15 +98,18 @@ if not smscodec.USE_EXTENSIONS:
 PY
 
 status=0
-echo "=== test suite under ASan + UBSan (slow tests included)"
-# shellcheck disable=SC2086
-"$PY" -m pytest -p no:cacheprovider -q tests ${SANITIZE_PYTEST_ARGS:-} || status=$?
+if [[ "${SANITIZE_SKIP_TESTS:-0}" == "0" ]]; then
+    echo "=== test suite under ASan + UBSan (slow tests included)"
+    # shellcheck disable=SC2086
+    "$PY" -m pytest -p no:cacheprovider -q tests ${SANITIZE_PYTEST_ARGS:-} || status=$?
+fi
 
 echo "=== fuzz seed corpus under ASan + UBSan"
-"$PY" fuzz/run.py --seeds-only --artifacts "$ARTIFACTS" || status=$?
+"$PY" fuzz/run.py --seeds-only --targets "${FUZZ_TARGETS:-}" --artifacts "$ARTIFACTS" || status=$?
 
 echo "=== random fuzz inputs under ASan + UBSan (${FUZZ_SECONDS} s per target)"
-"$PY" fuzz/run.py --engine random --seconds "$FUZZ_SECONDS" --artifacts "$ARTIFACTS" || status=$?
+"$PY" fuzz/run.py --engine random --seconds "$FUZZ_SECONDS" --targets "${FUZZ_TARGETS:-}" \
+    --artifacts "$ARTIFACTS" || status=$?
 
 if [[ $status -ne 0 ]]; then
     echo "sanitize.sh: FAILED (status $status); failing fuzz inputs, if any, are in $ARTIFACTS" >&2
