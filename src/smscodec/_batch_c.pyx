@@ -386,8 +386,10 @@ def count_utf8(data, offsets, int offset_bytes, validity, Py_ssize_t array_offse
     _options(options, &o)
     if offset_bytes != 4 and offset_bytes != 8:
         raise ValueError(f"offset_bytes must be 4 or 8, got {offset_bytes}")
-    if array_offset < 0 or not 0 <= start <= stop:
-        raise ValueError(f"range {start}..{stop} at offset {array_offset} is not valid")
+    # base < 0 would write before the output arrays: the public layer never passes one,
+    # but this is memory code, so it refuses it too.
+    if array_offset < 0 or base < 0 or not 0 <= start <= stop:
+        raise ValueError(f"range {start}..{stop} at offset {array_offset}, base {base} is not valid")
     cdef int32_t[::1] seg_v = segments
     cdef int32_t[::1] units_v = units
     cdef int32_t[::1] rem_v = remaining

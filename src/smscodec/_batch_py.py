@@ -283,8 +283,10 @@ def count_utf8(
     check_options(options)
     if offset_bytes not in (4, 8):
         raise ValueError(f"offset_bytes must be 4 or 8, got {offset_bytes}")
-    if array_offset < 0 or not 0 <= start <= stop:
-        raise ValueError(f"range {start}..{stop} at offset {array_offset} is not valid")
+    # base < 0 would write before the output arrays: the public layer never passes one,
+    # but this is memory code, so it refuses it too.
+    if array_offset < 0 or base < 0 or not 0 <= start <= stop:
+        raise ValueError(f"range {start}..{stop} at offset {array_offset}, base {base} is not valid")
     _check_range(start, stop, stop, (segments, units, remaining, encoding), base)
     if start == stop:
         return

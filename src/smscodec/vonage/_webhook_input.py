@@ -132,7 +132,12 @@ def _from_query(query: str) -> dict[str, str]:
             field=None,
         ) from None
     except ValueError as exc:
-        # parse_qsl says "bad query field: '...'" or "Max number of fields exceeded".
+        if "Max number of fields" in str(exc):
+            raise WebhookError(
+                f"the query or form body has more than the limit of {MAX_FIELDS} fields",
+                field=None,
+            ) from None
+        # parse_qsl says "bad query field: '...'".
         # Cut the detail short: it quotes the offending field, which may be huge.
         detail = str(exc) if len(str(exc)) <= 80 else str(exc)[:80] + "..."
         raise WebhookError(
