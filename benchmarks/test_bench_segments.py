@@ -118,6 +118,40 @@ def test_corpus(measure: Measure, who: str) -> None:
     assert len(parts) == len(CORPUS)
 
 
+def _realistic_corpus(n: int = 2000) -> list[str]:
+    # The batch benchmarks' corpus (issue 7's mix: 70% plain ASCII, 10% extension characters,
+    # 10% accented Latin, 10% emoji/CJK/Cyrillic; about 100 characters on average).
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "tools" / "gen_bench_corpus.py"
+    if not path.exists():
+        pytest.skip("tools/gen_bench_corpus.py is not beside the benchmarks")
+    spec = importlib.util.spec_from_file_location("gen_bench_corpus", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.generate(n))
+
+
+REALISTIC = _realistic_corpus()
+
+
+@pytest.mark.parametrize("who", ["smscodec", "smsutil", "smpplib", "smssafe"])
+def test_realistic_corpus(measure: Measure, who: str) -> None:
+    # 2,000 realistic messages, one scalar call each, for every library alike: the
+    # "same corpus" comparison of issue 3 (at least 100x the fastest peer).
+    count = count_segments if who == "smscodec" else _peer(who)
+    chars = sum(map(len, REALISTIC))
+    parts = measure("realistic corpus 2,000 msgs", OURS if who == "smscodec" else who, chars, _each_of(count))
+    assert len(parts) == len(REALISTIC)
+
+
+def _each_of(count: Callable[[str], int]) -> Callable[[], list[int]]:
+    return lambda: list(map(count, REALISTIC))
+
+
 @pytest.mark.parametrize("languages", ["none", "all13"])
 @pytest.mark.parametrize("name", ["turkish", "hindi"])
 def test_national_languages(measure: Measure, name: str, languages: str) -> None:
