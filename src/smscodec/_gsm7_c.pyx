@@ -1,4 +1,4 @@
-# cython: freethreading_compatible=True, binding=False, embedsignature=True
+# cython: freethreading_compatible=True, binding=False, embedsignature=True, embedsignature.format=clinic
 """GSM 03.38 kernels, compiled: the twin of ``_gsm7_py`` (read that one for the rules).
 
 The kernels read a ``str``'s own PEP 393 storage (1-, 2- or 4-byte units) without
@@ -851,7 +851,7 @@ cdef object _fill_bits_error(int fill_bits):
 
 # --- the kernels ------------------------------------------------------------------------
 
-def is_gsm7(text, /, *, locking_shift=0, single_shift=0):
+def is_gsm7(text, *, locking_shift=0, single_shift=0):
     """Tell whether every character of ``text`` is in the GSM 03.38 default alphabet or
     its extension table (TS 23.038 §6.2.1), or in the national language tables named by
     ``locking_shift`` / ``single_shift`` (names such as ``"turkish"`` or identifiers 1-13,
@@ -871,7 +871,7 @@ def is_gsm7(text, /, *, locking_shift=0, single_shift=0):
     return _count(t, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)) >= 0
 
 
-def gsm7_septets(text, /, *, locking_shift=0, single_shift=0):
+def gsm7_septets(text, *, locking_shift=0, single_shift=0):
     """Count the septets that encode ``text``: 1 per character of the locking table (the
     default alphabet unless ``locking_shift`` names another), 2 per character found only
     in the single shift table (the escape plus its code, TS 23.038 §6.2.1.1).
@@ -894,7 +894,7 @@ def gsm7_septets(text, /, *, locking_shift=0, single_shift=0):
     return r
 
 
-def non_gsm7_chars(text, /, *, locking_shift=0, single_shift=0):
+def non_gsm7_chars(text, *, locking_shift=0, single_shift=0):
     """List the distinct characters of ``text`` outside both tables (the GSM 03.38
     default alphabet and extension table, or the national tables ``locking_shift`` and
     ``single_shift`` name).

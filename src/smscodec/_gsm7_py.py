@@ -228,7 +228,7 @@ def _check_fill_bits(fill_bits: int) -> None:
         raise ArgumentError(f"fill_bits must be 0-6, not {fill_bits}", argument="fill_bits")
 
 
-def is_gsm7(text: str, /, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> bool:
+def is_gsm7(text: str, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> bool:
     """Tell whether every character of ``text`` is in the GSM 03.38 default alphabet or
     its extension table (TS 23.038 §6.2.1), or in the national language tables named by
     ``locking_shift`` / ``single_shift`` (names such as ``"turkish"`` or identifiers 1-13,
@@ -249,7 +249,7 @@ def is_gsm7(text: str, /, *, locking_shift: int | str = 0, single_shift: int | s
     return all(ch in septets for ch in text)
 
 
-def gsm7_septets(text: str, /, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> int:
+def gsm7_septets(text: str, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> int:
     """Count the septets that encode ``text``: 1 per character of the locking table (the
     default alphabet unless ``locking_shift`` names another), 2 per character found only
     in the single shift table (the escape plus its code, TS 23.038 §6.2.1.1).
@@ -275,7 +275,7 @@ def gsm7_septets(text: str, /, *, locking_shift: int | str = 0, single_shift: in
     return total
 
 
-def non_gsm7_chars(text: str, /, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> list[str]:
+def non_gsm7_chars(text: str, *, locking_shift: int | str = 0, single_shift: int | str = 0) -> list[str]:
     """List the distinct characters of ``text`` outside both tables (the GSM 03.38 default
     alphabet and extension table, or the national tables ``locking_shift`` and
     ``single_shift`` name).
