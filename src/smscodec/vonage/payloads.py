@@ -22,7 +22,9 @@ Decisions where the reference leaves room (documented once, here):
   we count the same way so that a text we accept is never refused for length.
 * **Type.**  Without ``type``, a text that is not GSM-7 is sent as ``unicode`` and one that
   is as ``text``; a ``body`` without ``type`` means ``binary``.  ``type`` is always written
-  out, so the signed parameters are explicit.
+  out, so the signed parameters are explicit.  An explicit ``type="text"`` with a character
+  GSM-7 cannot carry is a PayloadError with ``field="text"``: the offending character is in
+  the text (the message names it, its index, and ``type=unicode`` as the fix).
 """
 
 from __future__ import annotations
@@ -249,6 +251,8 @@ def build_send_payload(
     """
     if not isinstance(fields, Mapping):
         raise TypeError(f"fields must be a mapping, not {_type_name(fields)}")
+    # The arguments' own types first: a wrong type is a TypeError whatever the fields hold.
+    _check_argument_types(api_key, api_secret, signature_secret, signature_method, timestamp)
     given: dict[str, object] = {}
     for key, value in fields.items():
         if not isinstance(key, str):
@@ -356,6 +360,22 @@ def build_send_payload(
     payload = SendPayload((name, out[name]) for name in FIELDS if name in out)
     _authenticate(payload, api_key, api_secret, signature_secret, signature_method, timestamp)
     return payload
+
+
+def _check_argument_types(
+    api_key: object, api_secret: object, signature_secret: object, signature_method: object, timestamp: object
+) -> None:
+    for name, value in (
+        ("api_key", api_key),
+        ("api_secret", api_secret),
+        ("signature_secret", signature_secret),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {_type_name(value)}")
+    if not isinstance(signature_method, str):
+        raise TypeError(f"signature_method must be a str, not {_type_name(signature_method)}")
+    if timestamp is not None and (isinstance(timestamp, bool) or not isinstance(timestamp, int)):
+        raise TypeError(f"timestamp must be an int (Unix seconds), not {_type_name(timestamp)}")
 
 
 def _credential(name: str, value: object) -> str | None:
