@@ -463,6 +463,30 @@ def test_smart_replacements() -> None:
     assert smscodec.count_segments(text, smart=True) == info.segments
 
 
+# Every Unicode space separator (category Zs) but the ASCII space itself.
+UNICODE_SPACES = "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+
+
+@pytest.mark.parametrize("space", UNICODE_SPACES)
+def test_smart_unicode_spaces_become_space(space: str) -> None:
+    info = smscodec.analyze(f"a{space}b", smart=True)
+    assert (info.text, info.encoding) == ("a b", "gsm7")
+
+
+@pytest.mark.parametrize(
+    ("char", "replacement"),
+    [
+        *((c, "'") for c in "\u2018\u2019\u201a\u2032"),
+        *((c, '"') for c in "\u201c\u201d\u201e\u2033"),
+        *((c, "-") for c in "\u2013\u2014\u2012\u2212"),
+        ("\u2026", "..."),
+    ],
+)
+def test_smart_each_listed_character(char: str, replacement: str) -> None:
+    assert smscodec.analyze(char, smart=True).text == replacement
+    assert smscodec.split(char, smart=True)[0].text == replacement
+
+
 def test_smart_never_touches_gsm7_characters() -> None:
     text = "Ça coûte 5€ à Zürich: \"ok\" 'yes' - ... ñ Ü ß Δ"
     text = text.replace("û", "u")  # û is not GSM-7
@@ -1418,6 +1442,29 @@ def test_reassembler_keys_by_sender_recipient_reference() -> None:
     assert done.text == "ab"
 
 
+def test_reassembler_keys_by_recipient_too() -> None:
+    r = vonage.Reassembler()
+    first = inbound_part("1", 2, 1, "a")
+    other = vonage.parse_inbound(
+        {
+            "msisdn": "447700900001",
+            "to": "447700900999",
+            "messageId": "other-2",
+            "type": "text",
+            "text": "X",
+            "concat": "true",
+            "concat-ref": "1",
+            "concat-total": "2",
+            "concat-part": "2",
+        }
+    )
+    assert r.add(first) is None
+    assert r.add(other) is None  # same sender and reference, another recipient
+    done = r.add(inbound_part("1", 2, 2, "b"))
+    assert done is not None
+    assert done.text == "ab"
+
+
 def test_reassembler_single_part_straight_back() -> None:
     r = vonage.Reassembler()
     message = vonage.parse_inbound(INBOUND)
@@ -1441,7 +1488,7 @@ def test_reassembler_expire_by_clock() -> None:
     assert r.add(part) is None
     now[0] = 1059.0
     assert r.expire() == []
-    now[0] = 1060.0
+    now[0] = 1061.0
     expired = r.expire()
     assert isinstance(expired, list)
     assert expired == [[part]]
