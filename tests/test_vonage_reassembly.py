@@ -230,7 +230,9 @@ def test_expiry_by_clock() -> None:
     r.add(part(1, 2, reference="young"))
     clock.now += 29.5
     assert r.expire() == []
-    clock.now += 0.5  # "old" is now exactly 60 s old
+    clock.now += 0.5  # "old" is now exactly 60 s old: not yet older than the timeout (API.md)
+    assert r.expire() == []
+    clock.now += 0.25
     (expired,) = r.expire()
     assert [m.concat.part for m in expired] == [1, 3]  # type: ignore[union-attr]
     assert r.pending == 1

@@ -188,7 +188,7 @@ class Reassembler:
             self._evicted = []
             while self._pending:
                 key, entry = next(iter(self._pending.items()))
-                if now - entry.started < self._timeout:
+                if now - entry.started <= self._timeout:  # "older than": strictly past the timeout
                     break
                 del self._pending[key]
                 out.append(entry.ordered())
