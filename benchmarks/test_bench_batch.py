@@ -130,10 +130,99 @@ def test_numpy_unicode(benchmark: Any, corpus: list[str], expected: np.ndarray) 
     assert np.array_equal(result, expected[:UNICODE_N])
 
 
-def test_list_smart(benchmark: Any, corpus: list[str]) -> None:
-    # Smart encoding sends the non-GSM-7 messages (about 15% here) through the scalar path.
+# Typographic look-alikes of the smart map (apostrophe, quotes, dashes, ellipsis, NBSP),
+# one of which goes into every third plain message of the typographic corpus below.
+_LOOK_ALIKES = ("it\u2019s", "\u201cnew\u201d", " \u2014 ", "wait\u2026", "5\u00a0km", "\u2022 item")
+# A caller's own map: the default look-alikes plus a few accented letters of the corpus.
+_CALLER_MAP = {
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u2022": "-",
+    "\u00e1": "a",
+    "\u00e7": "c",
+    "\u00f3": "o",
+}
+
+
+@pytest.fixture(scope="session")
+def typographic_corpus(corpus: list[str]) -> list[str]:
+    """The corpus with a smart-map look-alike in every third message (deterministic)."""
+    out = []
+    for i, text in enumerate(corpus):
+        if i % 3 == 0:
+            cut = text.find(" ", len(text) // 2)
+            cut = len(text) if cut < 0 else cut
+            text = text[:cut] + " " + _LOOK_ALIKES[i % len(_LOOK_ALIKES)] + text[cut:]
+        out.append(text)
+    return out
+
+
+def _scalar_smart(texts: list[str], smart: bool | dict[str, str]) -> np.ndarray:
+    return np.array([smscodec.count_segments(t, smart=smart) for t in texts], dtype=np.int32)
+
+
+@pytest.fixture(scope="session")
+def expected_smart(corpus: list[str]) -> np.ndarray:
+    return _scalar_smart(corpus, True)
+
+
+@pytest.fixture(scope="session")
+def expected_typographic(typographic_corpus: list[str]) -> np.ndarray:
+    return _scalar_smart(typographic_corpus, True)
+
+
+def test_list_smart(benchmark: Any, corpus: list[str], expected_smart: np.ndarray) -> None:
     result = _record(benchmark, "list, smart=True", N, lambda: batch.count_segments(corpus, smart=True), 2)
-    assert result.sum() > 0
+    assert np.array_equal(result, expected_smart)
+
+
+def test_arrow_smart(benchmark: Any, arrow_corpus: Any, expected_smart: np.ndarray) -> None:
+    result = _record(
+        benchmark, "pyarrow, smart=True", N, lambda: batch.count_segments(arrow_corpus, smart=True), 2
+    )
+    assert np.array_equal(result, expected_smart)
+
+
+def test_list_smart_typographic(
+    benchmark: Any, typographic_corpus: list[str], expected_typographic: np.ndarray
+) -> None:
+    # A third of the messages carry a look-alike that smart encoding replaces.
+    result = _record(
+        benchmark,
+        "list, smart, look-alikes",
+        N,
+        lambda: batch.count_segments(typographic_corpus, smart=True),
+        2,
+    )
+    assert np.array_equal(result, expected_typographic)
+
+
+def test_arrow_smart_typographic(
+    benchmark: Any, typographic_corpus: list[str], expected_typographic: np.ndarray
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    array = pa.array(typographic_corpus, pa.string())
+    result = _record(
+        benchmark, "pyarrow, smart, look-alikes", N, lambda: batch.count_segments(array, smart=True), 2
+    )
+    assert np.array_equal(result, expected_typographic)
+
+
+def test_arrow_smart_caller_map(benchmark: Any, typographic_corpus: list[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    array = pa.array(typographic_corpus, pa.string())
+    result = _record(
+        benchmark,
+        "pyarrow, smart=caller map",
+        N,
+        lambda: batch.count_segments(array, smart=_CALLER_MAP),
+        2,
+    )
+    assert np.array_equal(result, _scalar_smart(typographic_corpus, _CALLER_MAP))
 
 
 def test_scalar_loop(benchmark: Any, corpus: list[str], expected: np.ndarray) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smscodec import _batch_py, batch
+from smscodec import _batch_py, batch, segments
 from smscodec.errors import DecodeError
 
 Kernel = Callable[[str], ModuleType]
@@ -107,7 +108,7 @@ def test_count_utf8_parity(
     live = kernel("batch")
     head = data.draw(st.integers(0, 3))  # the array's offset: elements before the slice
     width = data.draw(st.sampled_from([4, 8]))
-    items: list[bytes | None] = [b"skip"] * head + messages
+    items: list[bytes | None] = [*(b"skip" for _ in range(head)), *messages]
     offsets = np.zeros(len(items) + 1, dtype=np.int32 if width == 4 else np.int64)
     for i, item in enumerate(items):
         offsets[i + 1] = offsets[i] + len(item or b"")
@@ -214,3 +215,132 @@ def test_public_layer_on_both_twins(kernel: Kernel, monkeypatch: pytest.MonkeyPa
                     results.append([v.tolist() for v in result.values()])
     half = len(results) // 2
     assert results[:half] == results[half:]
+
+
+# --- smart tables -------------------------------------------------------------------------
+
+# Map keys of every kind (one character, several, none, an extension character), a lone
+# surrogate and an astral key in the caller map below, among the alphabet above.
+SMART_ALPHABET = ALPHABET + "\u2018\u2026\u00bd\u200b\uff3b\uff5c\t\x01\u3000\ud800"
+PARITY_MAP = {"😀": ":)", "\ud800": "?", "á": "a", "\u2026": "...", "\uff3b": "{[", "\u200b": "", "é": "e"}
+smart_options_st = st.tuples(
+    st.sampled_from([0, 5, 7]), st.sampled_from([5, 6]), st.integers(0, 2), masks, masks, st.just(1)
+)
+
+
+def _with(func: Callable[..., None], table: Any) -> Callable[..., None]:
+    """``func`` with ``table`` as its last argument (after the outputs)."""
+
+    def run(*args: Any) -> None:
+        func(*args, table)
+
+    return run
+
+
+def _tables(live: ModuleType, smart: object, options: tuple[int, ...]) -> tuple[Any, Any]:
+    """Each twin's SmartTable for the translate table smscodec.segments makes of ``smart``."""
+    table = segments._check_smart(smart, options[3], options[4])
+    assert table is not None
+    return live.SmartTable(table, options[3], options[4]), _batch_py.SmartTable(table, options[3], options[4])
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.text(alphabet=SMART_ALPHABET, max_size=320)), max_size=8),
+    options=smart_options_st,
+    smart=st.sampled_from([True, PARITY_MAP]),
+    detailed=st.booleans(),
+)
+@settings(deadline=None)
+def test_smart_kernels_parity(
+    kernel: Kernel, values: list[str | None], options: tuple[int, ...], smart: object, detailed: bool
+) -> None:
+    live = kernel("batch")
+    c_table, py_table = _tables(live, smart, options)
+    n = len(values)
+    # Python objects.
+    args = (tuple(values), 0, n, options)
+    got = _outcome(_with(live.count_objects, c_table), n, detailed, *args)
+    assert got == _outcome(_with(_batch_py.count_objects, py_table), n, detailed, *args)
+    # numpy U storage (UCS-4 code units; padding NULs are not text, so none is drawn last).
+    texts = [(v or "").rstrip("\x00") for v in values]
+    width = max((len(t) for t in texts), default=0)
+    data = np.zeros(n * width, dtype=np.uint32)
+    for i, text in enumerate(texts):
+        data[i * width : i * width + len(text)] = [ord(ch) for ch in text]
+    args4 = (data, width, 0, n, options)
+    got = _outcome(_with(live.count_ucs4, c_table), n, True, *args4)
+    assert got == _outcome(_with(_batch_py.count_ucs4, py_table), n, True, *args4)
+    # Arrow buffers (UTF-8 holds no lone surrogate).
+    items = [v.encode() if v is not None and "\ud800" not in v else None for v in values]
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    for i, item in enumerate(items):
+        offsets[i + 1] = offsets[i] + len(item or b"")
+    bits = np.packbits(np.array([item is not None for item in items], dtype=bool), bitorder="little")
+    args8 = (b"".join(i or b"" for i in items), offsets.tobytes(), 4, bits.tobytes(), 0, 0, n, 0, options)
+    got = _outcome(_with(live.count_utf8, c_table), n, True, *args8)
+    assert got == _outcome(_with(_batch_py.count_utf8, py_table), n, True, *args8)
+
+
+def test_smart_kernels_flag_only_what_they_must(kernel: Kernel) -> None:
+    # With a table, only a refused message (here a lone surrogate no map replaces, under
+    # UCS-2) or one holding a replaced astral key is left to the public layer.
+    live = kernel("batch")
+    options = (0, 5, 0, 1, 1, 1)
+    values = ("It\u2019s", "😀\u2026", "x\ud801", "a😀", "\ud800", "plain", "\u00e1" * 200)
+    for module in (live, _batch_py):
+        table = module.SmartTable(segments._check_smart(PARITY_MAP, 1, 1), 1, 1)
+        outs = _outputs(len(values), True)
+        module.count_objects(values, 0, len(values), options, *outs, table)
+        # This map has an astral key: every message holding an astral character is flagged.
+        assert outs[3].tolist() == [1, module.FLAGGED, module.FLAGGED, module.FLAGGED, 0, 0, 0]
+        # "It’s" is not in this map: UCS-2 as written; "á" * 200 -> 200 septets, 2 parts.
+        assert outs[0].tolist() == [1, 0, 0, 0, 1, 1, 2]
+        assert outs[1].tolist() == [4, 0, 0, 0, 1, 5, 200]
+        # The default map has none: the emoji keeps its message UCS-2, as written.
+        table = module.SmartTable(segments._check_smart(True, 1, 1), 1, 1)
+        outs = _outputs(len(values), True)
+        module.count_objects(values, 0, len(values), options, *outs, table)
+        assert outs[3].tolist() == [0, 1, module.FLAGGED, 1, module.FLAGGED, 0, 1]
+        assert outs[1].tolist() == [4, 3, 0, 3, 0, 5, 200]
+        # Without a table every message that is not GSM-7 as it stands is flagged.
+        outs = _outputs(len(values), True)
+        module.count_objects(values, 0, len(values), options, *outs)
+        assert outs[3].tolist() == [module.FLAGGED] * 5 + [0, module.FLAGGED]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (("x", 1, 1), TypeError, "table must be a dict, not str"),
+        (({}, 1.0, 1), TypeError, "locks and singles must be ints"),
+        (({}, 0, 1), ValueError, "locks 0 / singles 1 enable no table"),
+        (({}, 1, 1 << 14), ValueError, "enable no table or an unknown one"),
+        (({"a": "b"}, 1, 1), TypeError, "smart table keys must be ints, got str"),
+        (({-1: "a"}, 1, 1), ValueError, "smart table key -1 is not a code point"),
+        (({0x110000: "a"}, 1, 1), ValueError, "smart table key 1114112 is not a code point"),
+        (({0x2019: 5}, 1, 1), TypeError, "smart table values must be str, got int for U+2019"),
+        (({0x61: "b"}, 1, 1), ValueError, "smart table key U+0061 is a character the enabled tables carry"),
+        (({0x2019: "\u00e7"}, 1, 1), ValueError, "value for U+2019 holds U+00E7, which the enabled tables"),
+    ],
+)
+def test_smart_table_errors(kernel: Kernel, args: tuple[Any, ...], error: type, message: str) -> None:
+    for module in (kernel("batch"), _batch_py):
+        with pytest.raises(error, match=re.escape(message)):
+            module.SmartTable(*args)
+    # ç is carried once the Turkish tables (identifier 1) are enabled.
+    for module in (kernel("batch"), _batch_py):
+        assert module.SmartTable({0x2019: "\u00e7"}, 3, 3).locks == 3
+
+
+def test_smart_table_must_fit_the_options(kernel: Kernel) -> None:
+    for module in (kernel("batch"), _batch_py):
+        table = module.SmartTable({0x2019: "'"}, 1, 1)
+        outs = _outputs(1, True)
+        with pytest.raises(ValueError, match=r"the smart table \(tables 1/1\) does not fit options"):
+            module.count_objects(("a",), 0, 1, (0, 5, 0, 1, 1, 0), *outs, table)
+        with pytest.raises(ValueError, match="does not fit options"):
+            module.count_objects(("a",), 0, 1, (0, 5, 0, 3, 3, 1), *outs, table)
+        with pytest.raises(ValueError, match="does not fit options"):
+            module.count_utf8(b"a", bytes(8), 4, None, 0, 0, 1, 0, (0, 5, 0, 1, 1, 0), *outs, table)
+        with pytest.raises(TypeError, match="table must be a SmartTable or None, not dict"):
+            module.count_ucs4(np.zeros(1, np.uint32), 1, 0, 1, (0, 5, 0, 1, 1, 1), *outs, {})

@@ -8,6 +8,11 @@ from .errors import DecodeError
 FLAGGED: int
 RELEASES_GIL: bool
 
+class SmartTable:
+    locks: int
+    singles: int
+    def __init__(self, table: dict[int, str], locks: int, singles: int, /) -> None: ...
+
 def check_element(value: object, index: int) -> None: ...
 def check_options(options: Options) -> None: ...
 def utf8_error(index: int, position: int, byte: int) -> DecodeError: ...
@@ -22,6 +27,7 @@ def count_objects(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None: ...
 def count_ucs4(
@@ -34,6 +40,7 @@ def count_ucs4(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None: ...
 def count_utf8(
@@ -50,5 +57,6 @@ def count_utf8(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None: ...

@@ -21,13 +21,30 @@ Each element's results go to ``segments``, ``units``, ``remaining`` and ``encodi
 element the fast path must not decide alone is *flagged*: its ``encoding`` is set to
 :data:`FLAGGED` and the public layer counts it with the scalar API.  That is:
 
-* with smart encoding, a message that is not GSM-7 as it stands (smart never touches a
-  character the enabled tables carry, so a GSM-7 message is counted as written);
 * a message the scalar API would refuse (``encoding="gsm7"`` and a character no table
-  carries, or a lone surrogate sent as UCS-2), so that the scalar error is raised.
+  carries, or a lone surrogate sent as UCS-2), so that the scalar error is raised;
+* with smart encoding but no :class:`SmartTable`, every message that is not GSM-7 as
+  it stands; with a table, only a message holding a code point above U+FFFF when the
+  map has such keys (the compiled twin also flags one it has no memory to rewrite).
 
 ``options`` is ``(header, concat, mode, locks, singles, smart)``: the segments kernel's
 option arguments (see ``_segments_py.analyze``) and 1 when smart encoding is on.
+
+Smart encoding (``smscodec.segments._apply_smart``) sends ``text.translate(map)`` when
+that result has no character outside the enabled tables, else ``text`` as written.  It
+never touches a character the enabled tables carry, so a message that is GSM-7 as it
+stands is counted as written.  For any other message a :class:`SmartTable` (the map and
+the enabled tables, one entry per code point: carried, replaced, or neither) decides in
+one pass, stopping at the first character that is neither carried nor replaced (the
+message then goes as written: UCS-2, already counted):
+
+* nothing replaced, or a character neither carried nor replaced: the message as written;
+* otherwise the replaced message, whose characters are all carried.  Under the default
+  tables its septets and escapes are the sums of its characters' costs (a replacement's
+  cost is known from the map), so when it fits one part, or holds no escape (every part
+  then fills up whole), its parts follow without building it; under ``encoding="ucs2"``
+  its UTF-16 units are its length.  Otherwise (an escape may straddle a part boundary,
+  or national tables are enabled) the replaced message is built and counted.
 
 The compiled twin ``_batch_c.pyx`` has the same functions, results and errors; it reads
 the storage in place and counts without the GIL.
@@ -47,6 +64,7 @@ from .errors import DecodeError, EncodingError
 __all__ = [
     "FLAGGED",
     "RELEASES_GIL",
+    "SmartTable",
     "check_element",
     "check_options",
     "count_objects",
@@ -67,6 +85,9 @@ _MAX_CODE_POINT = 0x10FFFF
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 Options = tuple[int, int, int, int, int, int]
+
+# _SmartTable.scan's answer when the public layer must decide (see the module docstring).
+_FLAG = object()
 
 
 def check_element(value: object, index: int) -> None:
@@ -133,17 +154,116 @@ def check_options(options: Options) -> None:
         raise ValueError(f"options {options!r} enable no table or an unknown one")
 
 
-def _count(text: str, options: Options) -> tuple[int, int, int, int] | None:
+def _carried(locks: int, singles: int) -> dict[str, int]:
+    """Every character an enabled table carries -> its septets under the default tables
+    (1, or 2 through the escape; 0 when only a national table carries it)."""
+    out: dict[str, int] = {}
+    for ch, k in _segments._CLASS_OF.items():
+        lk, ss = _segments.CLASSES[k]
+        if lk & locks or ss & singles:
+            out[ch] = 1 if lk & 1 else 2 if ss & 1 else 0
+    return out
+
+
+class SmartTable:
+    """A smart-encoding map prepared for the batch kernels, for one set of enabled tables.
+
+    ``table`` is a ``str.translate`` table (code point -> replacement), as
+    ``smscodec.segments`` builds it: no key is a character the enabled tables carry, and
+    every replacement character is one they carry.  ``locks``/``singles``: the enabled
+    tables, as in the options.  The table is copied: later changes to it are not seen.
+
+    Raises:
+        TypeError: ``table`` is not a dict, a key is not an int or a value not a ``str``.
+        ValueError: bad ``locks``/``singles``, a key that is not a code point or that an
+            enabled table carries, or a replacement an enabled table does not carry.
+    """
+
+    __slots__ = ("_astral", "_carried", "_table", "locks", "singles")
+
+    def __init__(self, table: dict[int, str], locks: int, singles: int, /) -> None:
+        if type(table) is not dict:
+            raise TypeError(f"table must be a dict, not {type(table).__name__}")
+        if type(locks) is not int or type(singles) is not int:
+            raise TypeError("locks and singles must be ints")
+        if not (0 < locks < 1 << 14 and 0 < singles < 1 << 14):
+            raise ValueError(f"locks {locks} / singles {singles} enable no table or an unknown one")
+        carried = _carried(locks, singles)
+        for key, value in table.items():
+            if type(key) is not int:
+                raise TypeError(f"smart table keys must be ints, got {type(key).__name__}")
+            if not 0 <= key <= _MAX_CODE_POINT:
+                raise ValueError(f"smart table key {key} is not a code point")
+            if type(value) is not str:
+                raise TypeError(f"smart table values must be str, got {type(value).__name__} for U+{key:04X}")
+            if chr(key) in carried:
+                raise ValueError(f"smart table key U+{key:04X} is a character the enabled tables carry")
+            for ch in value:
+                if ch not in carried:
+                    raise ValueError(
+                        f"smart table value for U+{key:04X} holds U+{ord(ch):04X}, "
+                        "which the enabled tables do not carry"
+                    )
+        self._table = dict(table)
+        self._carried = carried
+        self._astral = any(key > 0xFFFF for key in table)
+        self.locks = locks
+        self.singles = singles
+
+    def scan(self, text: str) -> object:
+        """What smart encoding sends for ``text``, a message that is not GSM-7 as it
+        stands: the replaced text, None for ``text`` as written, or ``_FLAG`` (a code
+        point above U+FFFF when the map has such keys: left to the public layer)."""
+        table = self._table
+        replaced = False
+        for ch in text:
+            if self._astral and ord(ch) > 0xFFFF:
+                return _FLAG
+            if ord(ch) in table:
+                replaced = True
+            elif ch not in self._carried:
+                # Not carried and not replaced: the replaced text would not be GSM-7.
+                return None
+        return text.translate(table) if replaced else None
+
+
+def _check_table(table: Any, options: Options, kind: type = SmartTable) -> None:
+    # ``kind``: the calling twin's own SmartTable class (the compiled one passes its own).
+    if table is None:
+        return
+    if not isinstance(table, kind):
+        raise TypeError(f"table must be a SmartTable or None, not {type(table).__name__}")
+    locks, singles = table.locks, table.singles  # type: ignore[attr-defined]
+    if not options[5] or locks != options[3] or singles != options[4]:
+        raise ValueError(f"the smart table (tables {locks}/{singles}) does not fit options {options!r}")
+
+
+def _analyze(text: str, options: Options) -> tuple[int, int, int, int, int, int, int] | None:
+    try:
+        return _segments.analyze(text, *options[:5])
+    except EncodingError:
+        return None
+
+
+def _count(text: str, options: Options, table: SmartTable | None) -> tuple[int, int, int, int] | None:
     """``(encoding, parts, units, remaining)`` of ``text``, or None when it is flagged."""
     header, concat, mode, locks, singles, smart = options
-    try:
-        result = _segments.analyze(text, header, concat, mode, locks, singles)
-        if smart:
-            # Smart encoding applies only to a text that is not GSM-7 as it stands.
-            gsm = result if mode != 2 else _segments.analyze(text, header, concat, 0, locks, singles)
-            if gsm[0] != 0:
+    result = _analyze(text, options)
+    if smart:
+        # Smart encoding applies only to a text that is not GSM-7 as it stands.
+        if result is not None and mode == 2:
+            plain = _segments.analyze(text, header, concat, 0, locks, singles)[0] == 0
+        else:
+            plain = result is not None and result[0] == 0
+        if not plain:
+            if table is None:
                 return None
-    except EncodingError:
+            sent = table.scan(text)
+            if sent is _FLAG:
+                return None
+            if isinstance(sent, str):
+                result = _analyze(sent, options)
+    if result is None:
         return None
     return result[0], result[1], result[2], result[4]
 
@@ -186,19 +306,26 @@ def count_objects(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None:
     """Count ``values[start:stop]`` into the outputs at the same indexes.
 
+    ``table``: the smart map (with ``options[5] == 1``); without it every message that
+    is not GSM-7 as it stands is flagged.  The same for every ``count_*`` function.
+
     Raises:
-        TypeError: an element is neither a ``str`` nor missing (the first such, by index).
+        TypeError: an element is neither a ``str`` nor missing (the first such, by index);
+            ``table`` is not a SmartTable.
+        ValueError: ``table`` does not fit ``options`` (every ``count_*`` function).
     """
     check_options(options)
+    _check_table(table, options)
     _check_range(start, stop, len(values), (segments, units, remaining, encoding))
     for i in range(start, stop):
         value = values[i]
         if isinstance(value, str):
-            _store(i, _count(value, options), segments, units, remaining, encoding)
+            _store(i, _count(value, options, table), segments, units, remaining, encoding)
         else:
             check_element(value, i)
             _missing(i, segments, units, remaining, encoding)
@@ -233,6 +360,7 @@ def count_ucs4(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None:
     """Count elements ``start:stop`` of a numpy ``U`` array (``width`` code units each).
@@ -241,12 +369,13 @@ def count_ucs4(
         DecodeError: an element holds a value above U+10FFFF (the first such, by index).
     """
     check_options(options)
+    _check_table(table, options)
     if width < 0:
         raise ValueError(f"width must not be negative, got {width}")
     length = len(data) // width if width else stop
     _check_range(start, stop, length, (segments, units, remaining, encoding))
     for i in range(start, stop):
-        _store(i, _count(ucs4_text(data, width, i), options), segments, units, remaining, encoding)
+        _store(i, _count(ucs4_text(data, width, i), options, table), segments, units, remaining, encoding)
 
 
 def _view(buffer: Any) -> memoryview:
@@ -269,6 +398,7 @@ def count_utf8(
     units: Any,
     remaining: Any,
     encoding: Any,
+    table: SmartTable | None = None,
     /,
 ) -> None:
     """Count elements ``start:stop`` of an Arrow string array into outputs ``base + j``.
@@ -281,6 +411,7 @@ def count_utf8(
             buffer, or a message that is not valid UTF-8 (the first, by index).
     """
     check_options(options)
+    _check_table(table, options)
     if offset_bytes not in (4, 8):
         raise ValueError(f"offset_bytes must be 4 or 8, got {offset_bytes}")
     # base < 0 would write before the output arrays: the public layer never passes one,
@@ -299,13 +430,13 @@ def count_utf8(
     if bits is not None and len(bits) * 8 < array_offset + stop:
         raise _buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
     # Only the entries in use: the buffer may end in padding that is no whole entry.
-    table = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64, count=need // offset_bytes)
+    ends = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64, count=need // offset_bytes)
     for j in range(start, stop):
         k = array_offset + j
         if bits is not None and not bits[k >> 3] >> (k & 7) & 1:
             _missing(base + j, segments, units, remaining, encoding)
             continue
-        lo, hi = int(table[k]), int(table[k + 1])
+        lo, hi = int(ends[k]), int(ends[k + 1])
         if not 0 <= lo <= hi <= len(raw):
             raise _offsets_error(base + j, lo, hi, len(raw))
         chunk = bytes(raw[lo:hi])
@@ -313,4 +444,4 @@ def count_utf8(
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise utf8_error(base + j, exc.start, chunk[exc.start]) from None
-        _store(base + j, _count(text, options), segments, units, remaining, encoding)
+        _store(base + j, _count(text, options, table), segments, units, remaining, encoding)

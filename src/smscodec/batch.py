@@ -22,10 +22,13 @@ How the containers are read (see ``_batch_py`` for the kernels' theory of operat
 * Anything else iterable is materialised as a tuple first.
 
 The GIL is released while counting; ``threads=N`` splits the messages into N ranges,
-each counted by its own thread (``None`` means 1).  With smart encoding (``smart=``),
-only messages that are not GSM-7 as they stand go through the scalar smart path; the
-rest are counted by the fast path, whose result is the same (smart encoding never
-touches a character the enabled GSM-7 tables carry).
+each counted by its own thread (``None`` means 1).  Smart encoding (``smart=``) runs in
+the kernels too: the live map (the default one or the caller's, as the scalar API
+checked it) is turned into a per-code-point table once per call (cached for
+``smart=True``), and a message that is not GSM-7 as it stands is rewritten, or found to
+go as written, in one pass (see ``_batch_py``).  The scalar API only sees the messages
+it must decide itself: those it refuses (so that its error is raised) and, with a
+caller map that has keys above U+FFFF, messages holding such characters.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ class _Source:
 
     length: int = 0
 
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs) -> None:
+    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
         raise NotImplementedError
 
     def text(self, index: int) -> str:
@@ -87,8 +90,8 @@ class _Objects(_Source):
         self.values = values
         self.length = len(values)
 
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs) -> None:
-        _kernel.count_objects(self.values, start, stop, options, *outs)
+    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
+        _kernel.count_objects(self.values, start, stop, options, *outs, table)
 
     def text(self, index: int) -> str:
         value = self.values[index]
@@ -106,8 +109,8 @@ class _Ucs4(_Source):
         # The code units of every element, back to back, without a copy.
         self.data = array.view(np.uint32) if self.width else np.empty(0, dtype=np.uint32)
 
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs) -> None:
-        _kernel.count_ucs4(self.data, self.width, start, stop, options, *outs)
+    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
+        _kernel.count_ucs4(self.data, self.width, start, stop, options, *outs, table)
 
     def text(self, index: int) -> str:
         return _kernel.ucs4_text(self.data, self.width, index)
@@ -120,13 +123,13 @@ class _StringBlocks(_Source):
         self.array = array
         self.length = len(array)
 
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs) -> None:
+    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
         for lo in range(start, stop, _STRINGDTYPE_BLOCK):
             hi = min(stop, lo + _STRINGDTYPE_BLOCK)
             block = tuple(self.array[lo:hi].tolist())
-            views = tuple(None if out is None else out[lo:hi] for out in outs)
+            seg, units, rem, enc = (None if out is None else out[lo:hi] for out in outs)
             try:
-                _kernel.count_objects(block, 0, hi - lo, options, *views)
+                _kernel.count_objects(block, 0, hi - lo, options, seg, units, rem, enc, table)
             except TypeError as exc:  # name the index in the whole array
                 raise _shift_index(exc, lo) from None
 
@@ -143,7 +146,7 @@ class _Arrow(_Source):
         self.bases = [chunk[7] for chunk in chunks]
         self.length = chunks[-1][7] + chunks[-1][6] if chunks else 0
 
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs) -> None:
+    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
         first = max(0, bisect.bisect_right(self.bases, start) - 1)
         for chunk in self.chunks[first:]:
             _, data, offsets, width, validity, offset, length, base = chunk
@@ -151,7 +154,9 @@ class _Arrow(_Source):
                 break
             lo, hi = max(start - base, 0), min(stop - base, length)
             if lo < hi:
-                _kernel.count_utf8(data, offsets, width, validity, offset, lo, hi, base, options, *outs)
+                _kernel.count_utf8(
+                    data, offsets, width, validity, offset, lo, hi, base, options, *outs, table
+                )
 
     def text(self, index: int) -> str:
         chunk = self.chunks[bisect.bisect_right(self.bases, index) - 1]
@@ -298,10 +303,37 @@ def _with_index(exc: SmsCodecError, index: int) -> SmsCodecError:
     return type(exc)(f"texts[{index}]: {exc}", **attrs)
 
 
+# Kernel smart tables by (translate table, tables enabled, kernel), for ``smart=True``: the
+# plans of bool options are cached by smscodec.segments, so their translate tables are the
+# same objects from call to call.  Each entry holds the translate table and the kernel, so
+# the ids in its key stay theirs.  Bounded; CPython dict operations are atomic.
+_SMART_TABLES: dict[tuple[int, int, int, int], tuple[object, object, Any]] = {}
+_MAX_SMART_TABLES = 16
+
+
+def _smart_table(plan: Any, smart: object) -> Any:
+    """The live kernel's SmartTable for ``plan``, or None without smart encoding."""
+    table = plan.smart
+    if table is None:
+        return None
+    if type(smart) is not bool:
+        # A caller's mapping: its translate table is new on every call.
+        return _kernel.SmartTable(table, plan.locks, plan.singles)
+    key = (id(table), plan.locks, plan.singles, id(_kernel))
+    entry = _SMART_TABLES.get(key)
+    if entry is None or entry[0] is not table or entry[1] is not _kernel:
+        entry = (table, _kernel, _kernel.SmartTable(table, plan.locks, plan.singles))
+        if len(_SMART_TABLES) >= _MAX_SMART_TABLES:
+            _SMART_TABLES.clear()
+        _SMART_TABLES[key] = entry
+    return entry[2]
+
+
 def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -> _Outputs:
     plan = _segments._plan(
         options["encoding"], b"", options["reference_bits"], options["smart"], options["languages"]
     )
+    smart_table = _smart_table(plan, options["smart"])
     workers = _check_threads(threads)
     source = _source(texts)
     n = source.length
@@ -313,9 +345,9 @@ def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -
     )
     kernel_options: _Options = (*plan.args, int(plan.smart is not None))
     ranges = _ranges(n, workers if _kernel.RELEASES_GIL else 1)
-    _parallel([functools.partial(source.run, lo, hi, kernel_options, outs) for lo, hi in ranges])
+    _parallel([functools.partial(source.run, lo, hi, kernel_options, outs, smart_table) for lo, hi in ranges])
     segments, units, remaining, encoding = outs
-    # The few messages the fast path leaves to the scalar API (smart encoding, errors).
+    # The few messages the fast path leaves to the scalar API (errors, astral smart keys).
     for index in np.flatnonzero(encoding == _kernel.FLAGGED).tolist():
         try:
             info = _segments._analyze(source.text(index), plan)[0]
