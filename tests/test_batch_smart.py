@@ -24,6 +24,8 @@ from smscodec.errors import EncodingError, SmsCodecError
 from smscodec.smart import SMART_MAP
 
 GSM = "abcdefxyzXYZ0189 .,!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ\"#¤%&'()*+-/:;<=>§¿ÄÖÑÜäöñüà\n\r"
+# One-septet ASCII only: long runs of it are what the kernels skip in blocks.
+PLAIN = "abcdefghijklmnopqrstuvwxyz ABCXYZ0189.,!?@_$#%&'()*+-/:;<=>\""
 POOLS = {
     # GSM-7 extension characters: 2 septets each (TS 23.038 §6.2.1.1).
     "extension": "€[]{}^~|\\\f",
@@ -70,7 +72,8 @@ def test_pools_are_what_they_say() -> None:
     for ch in POOLS["emoji"] + POOLS["other"]:
         assert ch not in SMART_MAP
         assert not smscodec.is_gsm7(ch)
-    assert smscodec.is_gsm7(GSM + POOLS["extension"])
+    assert smscodec.is_gsm7(GSM + PLAIN + POOLS["extension"])
+    assert smscodec.gsm7_septets(PLAIN) == len(PLAIN)
 
 
 @st.composite
@@ -79,7 +82,8 @@ def smart_texts(draw: st.DrawFn) -> str:
     random choice of the pools inserted."""
     pools = draw(st.lists(st.sampled_from(sorted(POOLS)), max_size=3, unique=True))
     length = draw(st.one_of(st.integers(0, 30), st.integers(150, 170), st.integers(300, 320)))
-    chars = list(draw(st.text(alphabet=GSM, min_size=length, max_size=length)))
+    base = draw(st.sampled_from([GSM, PLAIN]))
+    chars = list(draw(st.text(alphabet=base, min_size=length, max_size=length)))
     extra = "".join(POOLS[name] for name in pools)
     if extra:
         for _ in range(draw(st.integers(1, 8))):

@@ -53,6 +53,42 @@ cdef extern from *:
     """
     int smscodec_batch_ready(PyObject* s) except -1
 
+cdef extern from *:
+    """
+    /* A block of a 1-byte (16 characters) or 2-byte (8 characters) string: 1 when every
+       character is a "plain" one-septet GSM-7 character that ASCII spells the same way,
+       0x20-0x5A, 0x5F or 0x61-0x7A (the segments kernel's own definition, _not_plain).
+       Signed compares: 0x80 and up (1 byte), 0x8000 and up (2 bytes) are negative, so
+       "< 0x20" catches them.  Without SSE2 no block is plain (the caller looks at each
+       character). */
+    #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+    #include <emmintrin.h>
+    static CYTHON_INLINE int smsbatch_plain_u8(const uint8_t *p) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        __m128i odd = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                   _mm_cmpgt_epi8(x, _mm_set1_epi8(0x7A)));
+        __m128i mid = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x5A)),
+                                    _mm_cmplt_epi8(x, _mm_set1_epi8(0x61)));
+        mid = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x5F)), mid);
+        return _mm_movemask_epi8(_mm_or_si128(odd, mid)) == 0;
+    }
+    static CYTHON_INLINE int smsbatch_plain_u16(const uint16_t *p) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        __m128i odd = _mm_or_si128(_mm_cmplt_epi16(x, _mm_set1_epi16(0x20)),
+                                   _mm_cmpgt_epi16(x, _mm_set1_epi16(0x7A)));
+        __m128i mid = _mm_and_si128(_mm_cmpgt_epi16(x, _mm_set1_epi16(0x5A)),
+                                    _mm_cmplt_epi16(x, _mm_set1_epi16(0x61)));
+        mid = _mm_andnot_si128(_mm_cmpeq_epi16(x, _mm_set1_epi16(0x5F)), mid);
+        return _mm_movemask_epi8(_mm_or_si128(odd, mid)) == 0;
+    }
+    #else
+    static CYTHON_INLINE int smsbatch_plain_u8(const uint8_t *p) { (void)p; return 0; }
+    static CYTHON_INLINE int smsbatch_plain_u16(const uint16_t *p) { (void)p; return 0; }
+    #endif
+    """
+    int smsbatch_plain_u8(const uint8_t* p) noexcept nogil
+    int smsbatch_plain_u16(const uint16_t* p) noexcept nogil
+
 cdef extern from "Python.h":
     PyObject* PyTuple_GET_ITEM(object t, Py_ssize_t i)
     bint PyUnicode_Check(PyObject* o)
@@ -106,6 +142,7 @@ cdef struct SmartData:
     const uint16_t* chars     # replacement characters, back to back (all BMP: table characters)
     bint astral               # the map has keys above U+FFFF
     bint direct               # only the default tables: entries carry septet costs
+    bint plain                # every "plain" ASCII character (smsbatch_plain_*) is _CARRIED1
 
 
 cdef struct Options:
@@ -130,7 +167,6 @@ cdef struct Scan:
     Py_ssize_t length    # characters of the replaced message
     Py_ssize_t septets   # its septets and escapes (direct tables only)
     Py_ssize_t escapes
-    uint32_t top         # its largest code point
 
 
 cdef class SmartTable:
@@ -215,6 +251,11 @@ cdef class SmartTable:
         self.d.chars = self._chars
         self.d.astral = spec._astral
         self.d.direct = direct
+        # Blocks of plain ASCII may be skipped only when the table says what skipping assumes.
+        self.d.plain = all(
+            self._entries[(<Py_ssize_t>self._page_of[0] << 8) | c] == _CARRIED1
+            for c in (*range(0x20, 0x5B), 0x5F, *range(0x61, 0x7B))
+        )
 
     def __dealloc__(self):
         free(self._page_of)
@@ -288,74 +329,96 @@ cdef inline void _store(Out* out, Py_ssize_t i, int encoding, Py_ssize_t parts, 
 cdef int _scan(const char_t* p, Py_ssize_t n, const SmartData* t, Scan* s) noexcept nogil:
     # What smart encoding sends for p[0:n] (not GSM-7 as it stands): _AS_WRITTEN,
     # _REPLACED (with *s summed) or _LEAVE.  The same walk as _batch_py.SmartTable.scan.
-    # The sums cannot overflow: each is at most n times a replacement's length, both
-    # bounded by memory.
-    cdef Py_ssize_t i, length = 0, septets = 0, escapes = 0
-    cdef uint32_t c, top = 0
-    cdef int32_t e
-    cdef bint replaced = False
-    cdef const Repl* r
-    for i in range(n):
-        c = p[i]
-        if c > 0xFFFF:
-            # No entry: a replaced astral key is left to the public layer, any other
-            # astral character is not carried, so the message goes as written.
-            return _LEAVE if t.astral else _AS_WRITTEN
-        e = t.entries[(<Py_ssize_t>t.page_of[c >> 8] << 8) | (c & 0xFF)]
-        if e >= 0:
-            r = &t.repls[e]
-            length += r.length
-            septets += r.septets
-            escapes += r.escapes
-            if r.top > top:
-                top = r.top
-            replaced = True
-        elif e == _NEITHER:
-            return _AS_WRITTEN
-        else:
-            length += 1
-            if e == _CARRIED2:
-                septets += 2
-                escapes += 1
-            else:
-                septets += 1
-            if c > top:
-                top = c
-    if not replaced:
-        return _AS_WRITTEN
-    s.length = length
-    s.septets = septets
-    s.escapes = escapes
-    s.top = top
-    return _REPLACED
-
-
-cdef void _rewrite(const char_t* p, Py_ssize_t n, const SmartData* t, int width, void* dest) noexcept nogil:
-    # Write the replaced message (its length was summed by _scan, and every code point in
-    # it is below 0x100 when width is 1, below 0x10000 otherwise).
-    cdef Py_ssize_t i, j, m = 0
+    # A carried character adds 1 character and 1 septet (2 and an escape through the
+    # escape), so the loop only counts keys and carried escapes; replacements' sums are
+    # added per key.  No sum can overflow: each is at most n times a replacement's
+    # length, both bounded by memory.
+    cdef Py_ssize_t i, keys = 0, escapes = 0, repl_length = 0, repl_septets = 0, repl_escapes = 0
     cdef uint32_t c
     cdef int32_t e
     cdef const Repl* r
-    cdef uint8_t* d1 = <uint8_t*>dest
+    # U+0000-U+00FF: one page, looked up without the page slot.
+    cdef const int32_t* page0 = t.entries + (<Py_ssize_t>t.page_of[0] << 8)
+    # Characters per plain-block test (none for 4-byte strings).
+    cdef Py_ssize_t block = 16 if char_t is uint8_t else 8 if char_t is uint16_t else 0
+    cdef Py_ssize_t stop
+    cdef bint skip = t.plain and char_t is not uint32_t
+    i = 0
+    while i < n:
+        if skip and i + block <= n:
+            # Most of a message is plain ASCII: 1 character, 1 septet each.
+            if char_t is uint8_t:
+                if smsbatch_plain_u8(<const uint8_t*>(p + i)):
+                    i += block
+                    continue
+            elif char_t is uint16_t:
+                if smsbatch_plain_u16(<const uint16_t*>(p + i)):
+                    i += block
+                    continue
+            stop = i + block
+        else:
+            stop = n
+        while i < stop:
+            c = p[i]
+            i += 1
+            if char_t is uint8_t:
+                e = page0[c]
+            else:
+                if char_t is uint32_t:
+                    if c > 0xFFFF:
+                        # No entry: a replaced astral key is left to the public layer; any
+                        # other astral character is not carried: the message goes as written.
+                        return _LEAVE if t.astral else _AS_WRITTEN
+                e = t.entries[(<Py_ssize_t>t.page_of[c >> 8] << 8) | (c & 0xFF)]
+            if e >= 0:
+                r = &t.repls[e]
+                keys += 1
+                repl_length += r.length
+                repl_septets += r.septets
+                repl_escapes += r.escapes
+            elif e == _NEITHER:
+                return _AS_WRITTEN
+            else:
+                escapes += e == _CARRIED2
+    if keys == 0:
+        return _AS_WRITTEN
+    s.length = n - keys + repl_length
+    s.septets = n - keys + escapes + repl_septets
+    s.escapes = escapes + repl_escapes
+    return _REPLACED
+
+
+cdef Py_ssize_t _rewrite(const char_t* p, Py_ssize_t n, const SmartData* t, void* dest) noexcept nogil:
+    # Write the replaced message as 2-byte code points (every character in it is carried,
+    # so in the BMP; _scan summed its length), narrowed in place to 1 byte when they all
+    # fit.  Return the width.
+    cdef Py_ssize_t i, j, m = 0
+    cdef uint32_t c, top = 0
+    cdef int32_t e
+    cdef const Repl* r
     cdef uint16_t* d2 = <uint16_t*>dest
+    cdef uint8_t* d1 = <uint8_t*>dest
     for i in range(n):
         c = p[i]
         e = t.entries[(<Py_ssize_t>t.page_of[c >> 8] << 8) | (c & 0xFF)]
         if e >= 0:
             r = &t.repls[e]
+            if r.top > top:
+                top = r.top
             for j in range(r.length):
-                if width == 1:
-                    d1[m] = <uint8_t>t.chars[r.start + j]
-                else:
-                    d2[m] = t.chars[r.start + j]
+                d2[m] = t.chars[r.start + j]
                 m += 1
         else:
-            if width == 1:
-                d1[m] = <uint8_t>c
-            else:
-                d2[m] = <uint16_t>c
+            if c > top:
+                top = c
+            d2[m] = <uint16_t>c
             m += 1
+    if top >= 0x100:
+        return 2
+    # Byte j is written after unit j was read, and unit j' <= j it overlaps was read before.
+    for j in range(m):
+        d1[j] = <uint8_t>d2[j]
+    return 1
 
 
 cdef inline void _fill(Result* r, int encoding, Py_ssize_t units, Py_ssize_t single,
@@ -402,19 +465,18 @@ cdef bint _smart(int kind, const void* data, Py_ssize_t n, const Options* o, Buf
         _fill(r, 0, s.septets, o.gsm_single, o.gsm_multi)
         return False
     # Where the escapes fall matters (or national tables are enabled): count the text.
-    width = 1 if s.top < 0x100 else 2
-    if s.length * width > buf.size:
-        grown = realloc(buf.data, s.length * width)
+    if s.length * 2 > buf.size:
+        grown = realloc(buf.data, s.length * 2)
         if grown == NULL:
             return True  # no memory: the public layer counts it
         buf.data = grown
-        buf.size = s.length * width
+        buf.size = s.length * 2
     if kind == 1:
-        _rewrite(<const uint8_t*>data, n, t, width, buf.data)
+        width = _rewrite(<const uint8_t*>data, n, t, buf.data)
     elif kind == 2:
-        _rewrite(<const uint16_t*>data, n, t, width, buf.data)
+        width = _rewrite(<const uint16_t*>data, n, t, buf.data)
     else:
-        _rewrite(<const uint32_t*>data, n, t, width, buf.data)
+        width = _rewrite(<const uint32_t*>data, n, t, buf.data)
     count_text(width, buf.data, s.length, &o.plan, r)
     return False
 
