@@ -12,6 +12,10 @@ the scalar API and against the fastest installed peer (smsutil, smpplib, smssafe
 on a 10,000-message subset and scaled), the ``threads=2`` speed-up, and peak memory
 against input + output size.
 
+The ``smart`` cases count the same corpus with smart encoding (default map and a caller's
+map), and a variant of it with a typographic look-alike (’ “ — … NBSP •) in every third
+message, each checked against the scalar API.
+
 Targets (reported, not asserted; the machine is shared): from a list >= 5M messages/s on
 one core; from a pyarrow array >= 10M/s on one core and nearly twice that with
 ``threads=2``; peak memory no more than input + output arrays.
@@ -187,6 +191,17 @@ def test_arrow_smart(benchmark: Any, arrow_corpus: Any, expected_smart: np.ndarr
     assert np.array_equal(result, expected_smart)
 
 
+def test_arrow_smart_threads2(benchmark: Any, arrow_corpus: Any, expected_smart: np.ndarray) -> None:
+    result = _record(
+        benchmark,
+        "pyarrow, smart, threads=2",
+        N,
+        lambda: batch.count_segments(arrow_corpus, smart=True, threads=2),
+        2,
+    )
+    assert np.array_equal(result, expected_smart)
+
+
 def test_list_smart_typographic(
     benchmark: Any, typographic_corpus: list[str], expected_typographic: np.ndarray
 ) -> None:
@@ -295,9 +310,16 @@ def test_zz_report(capsys: pytest.CaptureFixture[str]) -> None:
             lines.append(f"  {ours} vs scalar loop: {rate[ours] / rate['scalar loop']:8.1f}x")
         if best_peer is not None:
             lines.append(f"  {ours} vs fastest peer ({best_peer[5:]}): {rate[ours] / peers[best_peer]:8.0f}x")
-    for single, double in (("pyarrow", "pyarrow, threads=2"), ("list", "list, threads=2")):
+    for single, double in (
+        ("pyarrow", "pyarrow, threads=2"),
+        ("list", "list, threads=2"),
+        ("pyarrow, smart=True", "pyarrow, smart, threads=2"),
+    ):
         if single in rate and double in rate:
             lines.append(f"  {double} speed-up: {rate[double] / rate[single]:.2f}x")
+    for plain, smart in (("list", "list, smart=True"), ("pyarrow", "pyarrow, smart=True")):
+        if plain in rate and smart in rate:
+            lines.append(f"  {smart} vs without smart: {rate[smart] / rate[plain]:.2f}x")
     for label, (peak, size, out) in MEMORY.items():
         lines.append(
             f"  peak {label}: {peak / 1e6:.2f} MB (input {size / 1e6:.1f} MB + output {out / 1e6:.1f} MB)"

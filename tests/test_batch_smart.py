@@ -269,6 +269,11 @@ def test_smart_removals_only() -> None:
     assert result["units"].tolist() == [2, 0]
     assert result["remaining"].tolist() == [158, 160]
     assert result["encoding"].tolist() == [0, 0]
+    # With national tables the replaced text is rewritten and counted: an empty one too.
+    texts: list[str | None] = ["\u200b" * 3, "\u200b\u2026" * 60]
+    for languages in (("turkish",), ("hindi",)):
+        for encoding in ("auto", "gsm7", "ucs2"):
+            _check(lambda: texts, texts, 1, smart=True, languages=languages, encoding=encoding)
 
 
 def test_smart_not_kept_when_the_text_stays_ucs2() -> None:

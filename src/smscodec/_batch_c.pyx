@@ -477,7 +477,8 @@ cdef bint _smart(int kind, const void* data, Py_ssize_t n, const Options* o, Buf
         width = _rewrite(<const uint16_t*>data, n, t, buf.data)
     else:
         width = _rewrite(<const uint32_t*>data, n, t, buf.data)
-    count_text(width, buf.data, s.length, &o.plan, r)
+    # A message whose every character was removed is empty: no buffer was needed.
+    count_text(width, buf.data if buf.data != NULL else <void*>"", s.length, &o.plan, r)
     return False
 
 
