@@ -99,3 +99,16 @@ def test_smart_never_costs_more_parts(text: str) -> None:
     info = analyze(text, smart=True)
     assert info.saved_segments >= 0
     assert all(key not in GSM7 for key, _ in info.replacements)
+
+
+def test_a_caller_map_may_replace_a_lone_surrogate() -> None:
+    # The text as written cannot be sent (a lone surrogate has no UTF-16 form); once the
+    # caller's map replaces it the text goes as GSM-7, and every entry point agrees.
+    text = "a\ud800"
+    table = {"\ud800": "?"}
+    info = analyze(text, smart=table)
+    assert (info.encoding, info.segments, info.units, info.text) == ("gsm7", 1, 2, "a?")
+    assert info.replacements == (("\ud800", "?"),)
+    assert info.saved_segments == 0
+    assert count_segments(text, smart=table) == 1
+    assert [p.text for p in split(text, smart=table)] == ["a?"]

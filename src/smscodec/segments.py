@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from . import _segments_py
 from . import smart as _smart
 from ._tables import DEFAULT_ALPHABET, DEFAULT_EXTENSION, NATIONAL_TABLES, language_id
-from .errors import ArgumentError, UdhError
+from .errors import ArgumentError, EncodingError, UdhError
 from .udh import IEI_CONCAT_8, IEI_CONCAT_16, IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT
 from .udh import parse as _parse_udh
 
@@ -359,7 +359,12 @@ def _analyze(text: str, plan: _Plan) -> tuple[SegmentInfo, tuple[int, ...]]:
     result = _analyze_kernel(sent, *plan.args)
     encoding, parts, units, per, remaining, locking, single = result
     if replaced and encoding == 0:
-        original = _analyze_kernel(text, len(plan.header), plan.concat, 0, plan.locks, plan.singles)[1]
+        try:
+            original = _analyze_kernel(text, len(plan.header), plan.concat, 0, plan.locks, plan.singles)[1]
+        except EncodingError:
+            # The text as written could not be sent at all (a caller's map replaced a lone
+            # surrogate): there is no "before" to compare with, so no saving is claimed.
+            original = parts
     else:
         original = parts
     non_gsm = () if encoding == 0 else tuple(_kernel.non_gsm(sent, plan.locks, plan.singles))
