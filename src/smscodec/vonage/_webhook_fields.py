@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from ..errors import HexError, WebhookError
 
 __all__ = [
+    "check_identity",
+    "check_optional_str",
     "optional",
     "parse_decimal",
     "parse_hex",
@@ -35,6 +37,33 @@ _MESSAGE_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([
 _SCTS = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})?")
 
 _MAX_PRICE_CHARS = 40
+
+
+# The fields every webhook carries (attribute name, wire name).
+_IDENTITY = (("msisdn", "msisdn"), ("to", "to"), ("message_id", "messageId"))
+
+
+def check_identity(event: object) -> None:
+    """Validate a parsed webhook's ``msisdn``, ``to`` and ``message_id``: non-empty ``str``.
+
+    Raises:
+        TypeError: one is not a ``str``.
+        WebhookError: one is empty (``field``: its wire name).
+    """
+    for name, wire in _IDENTITY:
+        value = getattr(event, name)
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be str, not {type(value).__name__}")
+        if not value:
+            raise WebhookError(f"{wire!r} must not be empty", field=wire)
+
+
+def check_optional_str(event: object, names: tuple[str, ...]) -> None:
+    """Raise TypeError unless each attribute of ``names`` is a ``str`` or None."""
+    for name in names:
+        value = getattr(event, name)
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
 
 
 def _show(value: str, limit: int = 40) -> str:

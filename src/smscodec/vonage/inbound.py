@@ -127,16 +127,8 @@ class InboundMessage:
     extra: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        for name, wire in (("msisdn", "msisdn"), ("to", "to"), ("message_id", "messageId")):
-            value = getattr(self, name)
-            if not isinstance(value, str):
-                raise TypeError(f"{name} must be str, not {type(value).__name__}")
-            if not value:
-                raise WebhookError(f"{wire!r} must not be empty", field=wire)
-        for name in ("text", "keyword", "api_key", "nonce", "sig"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"{name} must be str or None, not {type(value).__name__}")
+        _f.check_identity(self)
+        _f.check_optional_str(self, ("text", "keyword", "api_key", "nonce", "sig"))
         kind = self.type
         if not isinstance(kind, InboundType):
             if not isinstance(kind, str):
