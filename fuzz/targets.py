@@ -786,6 +786,50 @@ def _fuzzed_part(r: Reader, serial: Any) -> Any:
     return library_call(vonage.parse_inbound, fields)
 
 
+# Caller smart maps for the batch targets: a fuzzed subset of these entries.  Keys removed
+# (""), spread into several characters, mapped to extension characters (escape + septet,
+# 3GPP TS 23.038 §6.2.1.1), lone surrogates, an astral key (left to the scalar API), and
+# keys an enabled table carries (the default table, or a national one: ignored).
+_SMART_ENTRIES: tuple[tuple[str, str], ...] = (
+    ("ā", ""),
+    ("\u200b", ""),
+    ("✓", "ok"),
+    ("ł", "lé"),
+    ("«", "{"),
+    ("»", "€"),
+    ("\ud800", "?"),
+    ("\udcff", ""),
+    ("🙂", ":)"),
+    ("a", "b"),
+    ("Ω", "O"),
+    ("ç", "c"),
+    ("ş", "s\\"),
+    ("\u00a0", " "),
+    ("’", "'"),
+    ("ŵ", "w~^"),
+)
+# A value GSM-7 cannot carry: every call is refused (ArgumentError).
+_BAD_SMART_ENTRY = ("ŷ", "ŷ")
+# With smart encoding, control characters of the fuzzed texts stand for map keys (caller
+# and default map), which random bytes would rarely spell.  \t \n \v \f \r and ESC stay.
+_STANDIN_CODES = (*range(1, 9), *range(14, 27), *range(28, 32))
+_STANDIN_KEYS = (*(key for key, _ in _SMART_ENTRIES), "“", "”", "—", "…", "¼", "❴", "\ufeff", "ʀ", "‘")
+_STANDINS = dict(zip(_STANDIN_CODES, _STANDIN_KEYS, strict=False))
+
+
+def _smart_choice(r: Reader, default: Any) -> Any:
+    """``default`` (the option byte's False/True), or a caller map of fuzzed entries."""
+    kind = r.byte()
+    if kind & 3 != 3:
+        return default
+    mask = r.int16()
+    mapping = {key: value for bit, (key, value) in enumerate(_SMART_ENTRIES) if mask >> bit & 1}
+    if kind & 0x3C == 0x3C:
+        key, value = _BAD_SMART_ENTRY
+        mapping[key] = value
+    return mapping
+
+
 def t_batch_count(data: bytes) -> None:
     """batch.count_segments equals the scalar count for lists, numpy and Arrow arrays."""
     if BATCH is None:
@@ -795,7 +839,10 @@ def t_batch_count(data: bytes) -> None:
     options.pop("udh", None)
     container = r.choice(("list", "tuple", "numpy", "object", "arrow", "large_arrow"))
     threads = r.choice((None, 1, 2, 3))
+    options["smart"] = _smart_choice(r, options["smart"])
     texts: list[Any] = [text_of(chunk) for chunk in r.rest().split(b"\x00")]
+    if options["smart"] is not False:
+        texts = [t.translate(_STANDINS) for t in texts]
     if len(texts) > 2 and r.data and r.data[0] & 1:
         texts[len(texts) // 2] = None
     source = _container(texts, container)
@@ -873,6 +920,12 @@ def t_batch_utf8_kernel(data: bytes) -> None:
     mode = r.choice((0, 0, 1, 2))
     locks, singles = r.choice(((1, 1), (1, 1), (1 | 1 << 1, 1 | 1 << 1), (1 | 1 << 3, 1 | 1 << 2 | 1 << 3)))
     options = (0, 5, mode, locks, singles, int(r.flag()))
+    # A smart table as batch.py builds one (from the plan of the same tables), per twin.
+    table_kind = r.byte()
+    smart = _smart_choice(r, True) if table_kind & 1 else None
+    tables = _smart_tables(smart, locks, singles) if smart is not None else {}
+    if tables and table_kind & 6 != 6:
+        options = (*options[:5], 1)  # else: the table may not fit the options (ValueError)
     payload = r.rest()
     if r.data and r.data[-1] & 1:
         # Plausible offsets: increasing, inside the data, so the fuzzer reaches the decoder.
@@ -884,6 +937,7 @@ def t_batch_utf8_kernel(data: bytes) -> None:
     for twin in TWINS["batch"]:
         if twin is None:
             continue
+        smart_table = tables.get(twin.__name__)
         outs = [np.full(base + stop, -7, dtype=np.int32) for _ in range(3)] + [
             np.full(base + stop, 7, dtype=np.uint8)
         ]
@@ -899,6 +953,7 @@ def t_batch_utf8_kernel(data: bytes) -> None:
             base,
             options,
             *outs,
+            *((smart_table,) if tables else ()),
         )
         results.append((done, [o.tolist() for o in outs]))
     if len(results) == 2:
@@ -908,7 +963,38 @@ def t_batch_utf8_kernel(data: bytes) -> None:
             assert c_outs == py_outs
     done = results[-1][0]
     if done[0] == "raise":
-        assert issubclass(done[1], errors.SmsCodecError), done
+        if tables and not options[5]:
+            # A table with smart encoding off does not fit the options.
+            assert done[1] is ValueError and "does not fit options" in done[2], done
+        else:
+            assert issubclass(done[1], errors.SmsCodecError), done
+
+
+# The national tables of the kernel targets' (locks, singles) pairs (TS 23.038 Annex A).
+_LANGUAGES_OF: dict[tuple[int, int], tuple[str, ...]] = {
+    (1, 1): (),
+    (1 | 1 << 1, 1 | 1 << 1): ("turkish",),
+    (1 | 1 << 3, 1 | 1 << 2 | 1 << 3): ("spanish", "portuguese"),
+}
+
+
+def _smart_tables(smart: Any, locks: int, singles: int) -> dict[str, Any]:
+    """Each batch twin's SmartTable for ``smart`` with these tables, built as batch.py
+    builds it; {} when the public layer refuses the map."""
+    try:
+        plan = segments_mod._plan("auto", b"", 8, smart, _LANGUAGES_OF[(locks, singles)])
+    except errors.SmsCodecError:
+        return {}
+    assert (plan.locks, plan.singles) == (locks, singles), (plan.locks, plan.singles)
+    if plan.smart is None:
+        return {}
+    built = {}
+    for twin in TWINS["batch"]:
+        if twin is not None:
+            done = outcome(twin.SmartTable, plan.smart, plan.locks, plan.singles)
+            assert done[0] == "ok", (twin.__name__, smart, done)
+            built[twin.__name__] = done[1]
+    return built
 
 
 TARGETS: dict[str, Target] = {

@@ -18,7 +18,7 @@ import gc
 import importlib
 import os
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -237,6 +237,98 @@ BATCH_CASES = [
 @pytest.mark.parametrize("case", BATCH_CASES)
 def test_batch_kernel_does_not_leak(case: str, request: pytest.FixtureRequest) -> None:
     _check(_batch_cases(_compiled("batch", request))[case])
+
+
+# Smart encoding in the batch kernels: a caller map with keys removed (""), spread into
+# several characters, mapped to an extension character (escape + septet), a lone surrogate
+# and an astral key (those messages are flagged for the public layer), and a key the
+# default table carries (left out of the table).
+CALLER_MAP = {"ā": "", "✓": "ok", "ł": "lé", "»": "€", "\ud800": "?", "🙂": ":)", "a": "b"}
+SMART_OPTIONS = (0, 5, 0, 1, 1, 1)
+# Rewritten by either map, removed whole, left as written (Cyrillic), and flagged (astral).
+SMART_TEXTS = (
+    ("“Hello” — world… ✓ ł » " * 40)[:1000],
+    "ā" * 300,
+    UCS2,
+    None,
+    "x\ud800y " * 100,
+    "ok 🙂 " * 100,
+)
+
+
+def _translate_table(smart: object) -> dict[int, str]:
+    # As smscodec.batch builds a SmartTable: from the plan's translate table (default tables).
+    from smscodec import segments
+
+    table = segments._plan("auto", b"", 8, smart, ()).smart
+    assert table is not None
+    return table
+
+
+def _batch_smart_cases(k: Any, smart: object) -> dict[str, Callable[[], object]]:
+    translate = _translate_table(smart)
+    table = k.SmartTable(translate, 1, 1)
+    texts = SMART_TEXTS
+    outs = _outputs(len(texts))
+    words = np.array([t or "" for t in texts if t is None or "\ud800" not in t], dtype=str)
+    ucs4 = words.view(np.uint32)
+    width = words.itemsize // 4
+    encoded = [t.encode() for t in texts if t is not None and "\ud800" not in t]
+    raw = b"".join(encoded)
+    offsets = np.cumsum([0] + [len(e) for e in encoded]).astype(np.int32)
+    return {
+        "count_objects": lambda: k.count_objects(texts, 0, len(texts), SMART_OPTIONS, *outs, table),
+        "count_ucs4": lambda: k.count_ucs4(ucs4, width, 0, len(words), SMART_OPTIONS, *outs, table),
+        "count_utf8": lambda: k.count_utf8(
+            raw, offsets, 4, None, 0, 0, len(encoded), 0, SMART_OPTIONS, *outs, table
+        ),
+        # The table does not fit options with smart encoding off.
+        "count_objects-misfit": _raises(lambda: k.count_objects(texts, 0, len(texts), OPTIONS, *outs, table)),
+        "SmartTable": lambda: k.SmartTable(translate, 1, 1),
+        # A replacement the default tables do not carry (the public layer never sends one).
+        "SmartTable-error": _raises(lambda: k.SmartTable({0x2713: "ok✓"}, 1, 1)),
+    }
+
+
+BATCH_SMART_CASES = [
+    "count_objects",
+    "count_ucs4",
+    "count_utf8",
+    "count_objects-misfit",
+    "SmartTable",
+    "SmartTable-error",
+]
+
+
+@pytest.mark.parametrize("smart", [True, CALLER_MAP], ids=["smart", "caller-map"])
+@pytest.mark.parametrize("case", BATCH_SMART_CASES)
+def test_batch_smart_kernel_does_not_leak(case: str, smart: object, request: pytest.FixtureRequest) -> None:
+    # Building a table walks the whole map (328 entries for smart=True): fewer calls.
+    calls = CALLS // 40 if case == "SmartTable" else CALLS // 4 if case == "SmartTable-error" else CALLS
+    _check(_batch_smart_cases(_compiled("batch", request), smart)[case], calls=calls)
+
+
+def _scalar_count(text: str, smart: bool | Mapping[str, str]) -> int:
+    import smscodec
+
+    return int(smscodec.count_segments(text, smart=smart))
+
+
+@pytest.mark.parametrize("smart", [True, CALLER_MAP], ids=["smart", "caller-map"])
+def test_public_batch_smart_does_not_leak(smart: bool | Mapping[str, str]) -> None:
+    # The public layer: smart tables cached for smart=True, built per call for a caller
+    # map; flagged messages counted by the scalar API; a refused message's error.
+    from smscodec import batch
+
+    # A lone surrogate that no map key replaces is refused (it cannot go as UCS-2).
+    texts = [t for t in SMART_TEXTS if smart is not True or t is None or "\ud800" not in t]
+    expected = [0 if t is None else _scalar_count(t, smart) for t in texts]
+    assert batch.count_segments(texts, smart=smart).tolist() == expected
+    _check(lambda: batch.count_segments(texts, smart=smart), calls=CALLS // 20)
+    _check(
+        _raises(lambda: batch.count_segments([*texts, "Я"], smart=smart, encoding="gsm7")),
+        calls=CALLS // 20,
+    )
 
 
 def test_the_measure_sees_a_leak() -> None:
