@@ -45,22 +45,40 @@ def _banner(message: str) -> None:
     print("*" * 75, message, "*" * 75, sep="\n", file=sys.stderr)
 
 
+# The Cython directives of every kernel, set once here; each .pyx repeats them in its
+# "# cython:" header so that a hand-run cythonize builds the same code, adding only
+# boundscheck/wraparound=False where that file checks its lengths by hand
+# (tests/test_packaging.py checks that they agree).  binding=False: a kernel's functions
+# are builtins, the cheapest call, whose clinic-format signature inspect.signature reads.
+# cdivision: the kernels divide only non-negative numbers, by constants.
+DIRECTIVES = {
+    "language_level": "3",
+    "embedsignature": True,
+    "embedsignature.format": "clinic",
+    "binding": False,
+    "freethreading_compatible": True,
+    "cdivision": True,
+}
+PACKAGE = pathlib.Path("src/smscodec")
+
+
 def _extensions() -> list[Extension]:
     from Cython.Build import cythonize
 
-    sources = sorted(pathlib.Path("src/smscodec").rglob("_*_c.pyx"))
     modules = [
         Extension(
             ".".join(src.relative_to("src").with_suffix("").parts),
             [str(src)],
+            # _scan.h (the kernels' shared C helpers) sits beside the generated C, which
+            # finds it there; the include path says so wherever the C is generated, and a
+            # change to it recompiles every kernel (Cython tracks only .pxd and .pxi).
+            include_dirs=[str(PACKAGE)],
+            depends=[str(PACKAGE / "_scan.h")],
             define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         )
-        for src in sources
+        for src in sorted(PACKAGE.rglob("_*_c.pyx"))
     ]
-    return cythonize(
-        modules,
-        compiler_directives={"language_level": "3", "embedsignature": True},
-    )
+    return cythonize(modules, compiler_directives=DIRECTIVES)
 
 
 setup(

@@ -108,6 +108,28 @@ def test_kernel(kernel: Kernel, backend: str, measure: Measure, op: str, name: s
         assert result == expected[op]
 
 
+# Decoding by mix: the compiled decoder copies runs of septets that are their own code
+# point ("identities") and looks the others up one by one, so its speed depends on the
+# mix.  These mixes bound it: none but identities, none at all, alternating, one in three,
+# words between line feeds, and escapes (extension characters) every other character.
+DECODE_MIXES = {
+    "identities": "Your verification code is 482913 and expires in 10 minutes " * 166,
+    "no identity": "é" * 10_000,
+    "alternating": "aé" * 5_000,
+    "one in three": "abé" * 3_333,
+    "line feeds": "word\n" * 2_000,
+    "escapes": "a{b}" * 2_500,
+}
+
+
+@pytest.mark.parametrize("mix", DECODE_MIXES)
+def test_decode_mix(kernel: Kernel, backend: str, measure: Measure, mix: str) -> None:
+    k = kernel("gsm7")
+    text = DECODE_MIXES[mix]
+    septets = k.encode_gsm7(text, STRICT)
+    assert measure(f"decode_gsm7 mix: {mix}", backend, len(septets), k.decode_gsm7, septets, STRICT) == text
+
+
 # --- the public layer and C builtins on the same inputs ----------------------------------
 
 

@@ -272,6 +272,18 @@ def build() -> dict[str, list[bytes]]:
     for _ in range(12):
         seeds["reassembler"].append(rng.randbytes(rng.randrange(40, 400)))
 
+    # Base-string collisions: small dicts over "&=_a\0é" and a neighbour of each (how byte:
+    # 0 independent, 1 separators swapped, 2 fields folded into one key, 3 a value split).
+    rng = random.Random(14)
+    for how in range(4):
+        for _ in range(5):
+            count = 2 + rng.randrange(4)
+            items = b"".join(
+                bytes((1 + rng.randrange(200), 3)) + rng.randbytes(3) + bytes((4,)) + rng.randbytes(4)
+                for _ in range(count)
+            )
+            seeds["signing_canonical"].append(bytes((count,)) + items + bytes((how,)) + rng.randbytes(8))
+
     # Arrow-buffer kernel: width, n, array offset, start, stop, base, validity flag, the
     # offsets (replaced by plausible ones: the payload ends with an odd byte), the bitmap,
     # mode, table choice, smart; then the UTF-8 payload.
@@ -299,6 +311,7 @@ _TARGET_NAMES = (
     "segments_kernels",
     "split_binary",
     "signing",
+    "signing_canonical",
     "parse_send_response",
     "parse_delivery_receipt",
     "parse_inbound",

@@ -44,7 +44,7 @@ udh: Any = None
 signing: Any = None
 vonage: Any = None
 errors: Any = None
-segments_mod: Any = None
+plan_mod: Any = None
 # Kernel twins by name: {"gsm7": (compiled or None, pure)}.
 TWINS: dict[str, tuple[ModuleType | None, ModuleType]] = {}
 BATCH: ModuleType | None = None
@@ -52,23 +52,23 @@ BATCH: ModuleType | None = None
 
 def load_library() -> None:
     """Import smscodec and both twins of every kernel (the compiled one may be missing)."""
-    global smscodec, udh, signing, vonage, errors, segments_mod, BATCH
+    global smscodec, udh, signing, vonage, errors, plan_mod, BATCH
     import smscodec as _smscodec
+    import smscodec._plan as _plan
     import smscodec.errors as _errors
-    import smscodec.segments as _segments
     import smscodec.signing as _signing
     import smscodec.udh as _udh
     import smscodec.vonage as _vonage
 
-    smscodec, udh, signing, vonage, errors, segments_mod = (
+    smscodec, udh, signing, vonage, errors, plan_mod = (
         _smscodec,
         _udh,
         _signing,
         _vonage,
         _errors,
-        _segments,
+        _plan,
     )
-    for name in ("gsm7", "segments", "signing", "batch"):
+    for name in ("gsm7", "segments", "count", "signing", "batch"):
         try:
             pure = importlib.import_module(f"smscodec._{name}_py")
         except ImportError:
@@ -311,7 +311,8 @@ def t_septet_round_trip(data: bytes) -> None:
     assert all(b < 0x80 for b in public)
     packed = twins_agree("gsm7", "pack_septets", public, fill)
     assert packed[0] == "ok"
-    assert len(packed[1]) == (fill + 7 * len(public) + 7) // 8 if public else packed[1] == b""
+    # ceil((fill + 7n) / 8) octets: a header-only message keeps its fill octet.
+    assert len(packed[1]) == (fill + 7 * len(public) + 7) // 8
     unpacked = twins_agree("gsm7", "unpack_septets", packed[1], len(public), fill)
     assert unpacked == ("ok", public)
     # count=None may add one 0x00 septet (7 spare bits), never lose one.
@@ -469,7 +470,7 @@ def t_segments(data: bytes) -> None:
 
 
 def _segment_kernel_parity(info: Any, options: dict[str, Any]) -> None:
-    plan = segments_mod._plan(
+    plan = plan_mod.plan(
         options["encoding"], options["udh"], options["reference_bits"], options["smart"], options["languages"]
     )
     sent = info.text
@@ -637,11 +638,33 @@ def _webhook_input(r: Reader) -> Any:
     return mapping
 
 
+def _check_raw(parsed: Any) -> None:
+    """Every parsed webhook keeps its fields (a RawFields of str, naming its unreadable
+    fields), and its repr does not depend on the signature at all."""
+    import dataclasses
+
+    raw = parsed.raw
+    assert isinstance(raw, vonage.RawFields)
+    assert all(type(k) is str and type(v) is str for k, v in raw.items())
+    assert set(parsed.unreadable) <= set(raw)
+    assert raw.get("messageId") == parsed.message_id
+    if "sig" in raw:
+        other = vonage.RawFields({**raw, "sig": raw["sig"] + "0"}, raw.nested)
+        assert repr(other) == repr(raw), "the signature shows in repr(raw)"
+        twin = dataclasses.replace(parsed, sig=(parsed.sig or "") + "0", raw=other)
+        assert repr(twin) == repr(parsed), "the signature shows in the repr"
+
+
 def t_parse_delivery_receipt(data: bytes) -> None:
     receipt = library_call(vonage.parse_delivery_receipt, _webhook_input(Reader(data)))
     if receipt is not None:
         assert receipt.msisdn and receipt.to and receipt.message_id
         assert isinstance(receipt.status, vonage.DeliveryStatus)
+        # Never lost: the word as sent, an unknown one as UNKNOWN (and not final).
+        assert receipt.status_word == receipt.raw["status"]
+        if not receipt.status_known:
+            assert receipt.status is vonage.DeliveryStatus.UNKNOWN and not receipt.is_final
+        _check_raw(receipt)
 
 
 def t_parse_inbound(data: bytes) -> None:
@@ -649,9 +672,11 @@ def t_parse_inbound(data: bytes) -> None:
     if message is not None:
         assert message.msisdn and message.to and message.message_id
         if message.type is vonage.InboundType.BINARY:
-            assert isinstance(message.data, bytes) and isinstance(message.udh, bytes)
-        else:
-            assert isinstance(message.text, str)
+            assert isinstance(message.udh, bytes)
+        assert message.data is None or isinstance(message.data, bytes)
+        assert message.text is None or isinstance(message.text, str)
+        assert isinstance(message.udh_elements, tuple)
+        _check_raw(message)
         # A message that parsed goes through a reassembler without a foreign error.
         library_call(vonage.Reassembler(max_pending=2).add, message)
 
@@ -671,6 +696,9 @@ def t_parse_send_response(data: bytes) -> None:
         assert response.ok in (True, False)
 
 
+_REASONS = ("unsigned", "bad_signature", "stale", "replayed")
+
+
 def t_verify_webhook(data: bytes) -> None:
     r = Reader(data)
     secret = "Zq9~" + text_of(r.sized())
@@ -684,25 +712,134 @@ def t_verify_webhook(data: bytes) -> None:
         _no_secret(exc, secret, body, r.data)
         verdict = None
     assert verdict in (True, False, None)
+    # check_webhook agrees with its boolean form, with a reason for every refusal.
+    try:
+        vonage.check_webhook(body, secret, method, max_age=max_age, now=1_700_000_000)
+        checked: Any = True
+    except errors.WebhookVerificationError as exc:
+        assert exc.reason in _REASONS[:3], exc.reason
+        _no_secret(exc, secret, body, r.data)
+        checked = False
+    except errors.SmsCodecError:
+        checked = None
+    assert checked == verdict, (checked, verdict)
     if not sign_first or verdict is None:
         return
     # Signed with the right secret by our own signer, the same fields verify.
-    from smscodec.vonage._webhook_input import normalize_webhook
+    from smscodec.vonage._wire import normalize
 
-    fields = library_call(normalize_webhook, body)
-    if fields is None:
+    raw = library_call(normalize, body)
+    if raw is None:
         return
+    fields = raw.to_dict()
     fields["timestamp"] = "1700000000"
     try:
         fields["sig"] = signing.sign(fields, secret, method)
     except errors.SignatureError as exc:
         _no_secret(exc, secret, fields)
         return
+    guard = vonage.ReplayGuard()
     ok = library_call(vonage.verify_webhook, fields, secret, method, max_age=300, now=1_700_000_100)
     if ok is None:
         return  # e.g. the signed fields grew past a size limit
+    # (A nested JSON value is plain text in this dict: the same fields as strings verify.)
     assert ok is True
     assert vonage.verify_webhook(fields, secret + "x", method, max_age=300, now=1_700_000_100) is False
+    # The first use passes the replay guard, the second is a replay.
+    vonage.check_webhook(fields, secret, method, now=1_700_000_100, replay_guard=guard)
+    try:
+        vonage.check_webhook(fields, secret, method, now=1_700_000_100, replay_guard=guard)
+        replayed = ""
+    except errors.WebhookVerificationError as exc:
+        replayed = exc.reason
+    assert replayed == "replayed", "a replay was accepted"
+
+
+# Characters that make the base string collide if anything can: the separators, the
+# replacement, a letter, a NUL and a multi-byte character.
+_CANON_ALPHABET = "&=_a\x00\u00e9"
+
+
+def _canon_text(r: Reader) -> str:
+    return "".join(_CANON_ALPHABET[b % len(_CANON_ALPHABET)] for b in r.take(r.byte() % 6))
+
+
+def _canon_dict(r: Reader) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for _ in range(r.byte() % 6):
+        key = "sig" if r.byte() % 9 == 0 else _canon_text(r)
+        out[key] = _canon_text(r)
+    return out
+
+
+def _replaced(value: str) -> str:
+    return value.replace("&", "_").replace("=", "_")
+
+
+def _neighbour(r: Reader, first: dict[str, str]) -> dict[str, str]:
+    """A field set that may share first's base string: Vonage's replacement, or an attack."""
+    how = r.byte() % 4
+    if how == 0:
+        return _canon_dict(r)
+    items = sorted((k, v) for k, v in first.items() if k != "sig")
+    if how == 1:  # separators in values swapped: the same base string, legitimately
+        swap = {"&": "=", "=": "_", "_": "&"}
+        return {k: "".join(swap.get(c, c) for c in v) if r.flag() else v for k, v in first.items()}
+    if how == 2 and len(items) >= 2:  # fold fields i..j into one key (the issue's forgery)
+        i = r.byte() % (len(items) - 1)
+        j = i + 1 + r.byte() % (len(items) - 1 - i)
+        head = "&".join(f"{k}={_replaced(v)}" for k, v in items[i:j])
+        folded = dict(items[:i] + items[j + 1 :])
+        folded[f"{head}&{items[j][0]}"] = items[j][1]
+        return folded
+    # split one value at a separator into a new field
+    out = dict(first)
+    for key, value in items:
+        if "&" in value and "=" in value.split("&", 1)[1]:
+            left, right = value.split("&", 1)
+            name, rest = right.split("=", 1)
+            out[key] = left
+            out[name] = rest
+            break
+    return out
+
+
+def t_signing_canonical(data: bytes) -> None:
+    """Two field sets share a base string only when they differ by Vonage's replacement of
+    "&" and "=" by "_" in values; the string splits back into its fields; both twins agree."""
+    r = Reader(data)
+    first = _canon_dict(r)
+    second = _neighbour(r, first)
+    results = []
+    for params in (first, second):
+        outcome_ = twins_agree("signing", "canonical_bytes", params, b"")
+        if outcome_[0] == "ok":
+            base: bytes = outcome_[1]
+            keys = [k for k in params if k != "sig"]
+            assert not any("&" in k or "=" in k for k in keys), "an ambiguous key was accepted"
+            text = base.decode("utf-8")
+            pieces = [piece.split("=") for piece in text[1:].split("&")] if text else []
+            assert all(len(p) == 2 for p in pieces), text
+            assert [tuple(p) for p in pieces] == sorted((k, _replaced(params[k])) for k in keys)
+            results.append(base)
+        else:
+            assert outcome_[1] is errors.SignatureError
+            results.append(None)
+    if results[0] is None:
+        return
+    sig = signing.sign(first, "k", "sha256")
+    verified = signing.verify({**second, "sig": sig}, "k", "sha256")
+    if results[1] is None:
+        # Refused by the kernel: only an ambiguous key can be the cause here (the alphabet
+        # has no lone surrogates), and such a field set never verifies.
+        assert any("&" in k or "=" in k for k in second if k != "sig")
+        assert verified is False
+        return
+    assert verified is (results[0] == results[1])
+    if results[0] == results[1]:
+        left = {k: _replaced(v) for k, v in first.items() if k != "sig"}
+        right = {k: _replaced(v) for k, v in second.items() if k != "sig"}
+        assert left == right, f"{first!r} and {second!r} share a base string"
 
 
 def t_reassembler(data: bytes) -> None:
@@ -982,7 +1119,7 @@ def _smart_tables(smart: Any, locks: int, singles: int) -> dict[str, Any]:
     """Each batch twin's SmartTable for ``smart`` with these tables, built as batch.py
     builds it; {} when the public layer refuses the map."""
     try:
-        plan = segments_mod._plan("auto", b"", 8, smart, _LANGUAGES_OF[(locks, singles)])
+        plan = plan_mod.plan("auto", b"", 8, smart, _LANGUAGES_OF[(locks, singles)])
     except errors.SmsCodecError:
         return {}
     assert (plan.locks, plan.singles) == (locks, singles), (plan.locks, plan.singles)
@@ -1009,6 +1146,7 @@ TARGETS: dict[str, Target] = {
     "segments_kernels": t_segments_kernels,
     "split_binary": t_split_binary,
     "signing": t_signing,
+    "signing_canonical": t_signing_canonical,
     "parse_send_response": t_parse_send_response,
     "parse_delivery_receipt": t_parse_delivery_receipt,
     "parse_inbound": t_parse_inbound,

@@ -1,8 +1,9 @@
-"""The public contract, /work/shared/API.md, statement by statement.
+"""The public API contract (the names and behaviour smscodec promises), statement by statement.
 
 Every test here checks one sentence of the contract with exact expected values, through
 the public names only, so the whole file runs under whichever backend is live (CI runs it
-compiled and with ``SMSCODEC_NO_EXTENSIONS=1``).  Sections follow API.md's.
+compiled and with ``SMSCODEC_NO_EXTENSIONS=1``).  Sections follow the contract's, from
+errors to the command line, then its rule for wrong arguments.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def test_gsm_names_and_signatures() -> None:
 
 @pytest.mark.parametrize("func", ["is_gsm7", "gsm7_septets", "non_gsm7_chars"])
 def test_text_functions_take_text_by_name(func: str) -> None:
-    # API.md writes `is_gsm7(text: str)`: `text=` works as a keyword too.
+    # The contract writes `is_gsm7(text: str)`: `text=` works as a keyword too.
     fn = getattr(smscodec, func)
     assert fn(text="a€") == fn("a€")
     assert next(iter(params_of(fn))) == "text"
@@ -259,8 +260,9 @@ def test_unpack_count_none_formula(data: bytes, fill_bits: int) -> None:
 @given(st.binary(max_size=60).map(lambda b: bytes(x & 0x7F for x in b)), st.integers(0, 6))
 def test_pack_unpack_round_trip(septets: bytes, fill_bits: int) -> None:
     packed = smscodec.pack_septets(septets, fill_bits)
-    # ceil((fill_bits + 7n) / 8) octets; b"" for no septets.
-    assert len(packed) == ((fill_bits + 7 * len(septets) + 7) // 8 if septets else 0)
+    # ceil((fill_bits + 7n) / 8) octets: a header-only 7-bit message still carries its
+    # fill octet (pack_septets(b"", fill_bits=n) is one octet for n > 0).
+    assert len(packed) == (fill_bits + 7 * len(septets) + 7) // 8
     assert smscodec.unpack_septets(packed, len(septets), fill_bits) == septets
 
 
@@ -1017,7 +1019,7 @@ def test_build_send_payload_signed_matches_vector() -> None:
 def test_build_send_payload_signature_secret_wins_over_api_secret() -> None:
     payload = vonage.build_send_payload(
         {"from": "AcmeInc", "to": "447700900000", "text": "hi"},
-        api_key="key",
+        api_key="abcd1234",  # the API reference: api_key is exactly 8 characters
         api_secret="topsecret",
         signature_secret="sigsecret",
         signature_method="sha256",
@@ -1031,9 +1033,9 @@ def test_build_send_payload_signature_secret_wins_over_api_secret() -> None:
 
 def test_build_send_payload_api_secret_alone() -> None:
     payload = vonage.build_send_payload(
-        {"from": "AcmeInc", "to": "447700900000", "text": "hi"}, api_key="key", api_secret="topsecret"
+        {"from": "AcmeInc", "to": "447700900000", "text": "hi"}, api_key="abcd1234", api_secret="topsecret"
     )
-    assert payload["api_key"] == "key"
+    assert payload["api_key"] == "abcd1234"
     assert payload["api_secret"] == "topsecret"
     assert "sig" not in payload
     assert "timestamp" not in payload
@@ -1326,10 +1328,25 @@ def test_delivery_receipt_required_fields(missing: str) -> None:
     ("name", "value"),
     [("err-code", "abc"), ("price", "cheap"), ("message-timestamp", "yesterday"), ("status", "teleported")],
 )
-def test_delivery_receipt_error_field_is_the_wire_name(name: str, value: str) -> None:
+def test_delivery_receipt_unreadable_field_is_kept_raw(name: str, value: str) -> None:
+    # 0.2 ("Vonage additions", issue 14): an unknown status word is never an error, and an
+    # optional field that cannot be read is None with its raw value kept.
+    receipt = vonage.parse_delivery_receipt({**DLR_MAPPING, name: value})
+    assert receipt.raw[name] == value
+    assert receipt.message_id == DLR_MAPPING["messageId"]
+    if name == "status":
+        assert receipt.status is vonage.DeliveryStatus.UNKNOWN
+        assert receipt.status_word == value
+    else:
+        assert getattr(receipt, name.replace("-", "_")) is None
+        assert receipt.unreadable == (name,)
+
+
+def test_delivery_receipt_error_field_is_the_wire_name() -> None:
+    # What still makes a receipt unparseable names the wire field.
     with pytest.raises(errors.WebhookError) as info:
-        vonage.parse_delivery_receipt({**DLR_MAPPING, name: value})
-    assert info.value.field == name
+        vonage.parse_delivery_receipt({**DLR_MAPPING, "messageId": ""})
+    assert info.value.field == "messageId"
 
 
 INBOUND = {

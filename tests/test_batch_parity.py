@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from smscodec import _batch_py, batch, segments
+from smscodec import _batch_py, _plan, batch
 from smscodec.errors import ArgumentError, DecodeError
 
 Kernel = Callable[[str], ModuleType]
@@ -193,6 +193,8 @@ def test_bad_kernel_arguments(kernel: Kernel) -> None:
     for module in (kernel("batch"), _batch_py):
         with pytest.raises(ValueError, match="leave no room"):
             module.count_objects(("a",), 0, 1, (140, 5, 0, 1, 1, 0), *_outputs(1, True))
+        with pytest.raises(ValueError, match="leave out the default single shift table"):
+            module.count_objects(("",), 0, 1, (0, 5, 1, 2, 2, 0), *_outputs(1, True))
         with pytest.raises(ValueError, match="outside"):
             module.count_objects(("a",), 0, 2, (0, 5, 0, 1, 1, 0), *_outputs(2, True))
         with pytest.raises(ValueError, match="output array holds 1 elements, 2 needed"):
@@ -223,10 +225,11 @@ def test_public_layer_on_both_twins(kernel: Kernel, monkeypatch: pytest.MonkeyPa
 # surrogate and an astral key in the caller map below, among the alphabet above.
 SMART_ALPHABET = ALPHABET + "\u2018\u2026\u00bd\u200b\uff3b\uff5c\t\x01\u3000\ud800"
 PARITY_MAP = {"😀": ":)", "\ud800": "?", "á": "a", "\u2026": "...", "\uff3b": "{[", "\u200b": "", "é": "e"}
-# Tables without the default locking table too (the kernels may not then skip plain ASCII).
+# Locking tables without the default one too (the kernels may not then skip plain ASCII);
+# the default single shift table is always enabled (every plan has it; check_options says so).
 any_masks = st.one_of(masks, st.integers(1, (1 << 14) - 1))
 smart_options_st = st.tuples(
-    st.sampled_from([0, 5, 7]), st.sampled_from([5, 6]), st.integers(0, 2), any_masks, any_masks, st.just(1)
+    st.sampled_from([0, 5, 7]), st.sampled_from([5, 6]), st.integers(0, 2), any_masks, masks, st.just(1)
 )
 PLAIN_RUN = "The quick brown fox jumps over the lazy dog 0123456789 "
 
@@ -241,9 +244,9 @@ def _with(func: Callable[..., None], table: Any) -> Callable[..., None]:
 
 
 def _tables(live: ModuleType, smart: object, options: tuple[int, ...]) -> tuple[Any, Any]:
-    """Each twin's SmartTable for the translate table smscodec.segments makes of ``smart``."""
+    """Each twin's SmartTable for the translate table the option plan makes of ``smart``."""
     try:
-        table = segments._check_smart(smart, options[3], options[4])
+        table = _plan.smart_table(smart, options[3], options[4])
     except ArgumentError:  # a replacement these tables cannot carry: no such plan exists
         assume(False)
     assert table is not None
@@ -302,7 +305,7 @@ def test_smart_kernels_flag_only_what_they_must(kernel: Kernel) -> None:
     options = (0, 5, 0, 1, 1, 1)
     values = ("It\u2019s", "😀\u2026", "x\ud801", "a😀", "\ud800", "plain", "\u00e1" * 200)
     for module in (live, _batch_py):
-        table = module.SmartTable(segments._check_smart(PARITY_MAP, 1, 1), 1, 1)
+        table = module.SmartTable(_plan.smart_table(PARITY_MAP, 1, 1), 1, 1)
         outs = _outputs(len(values), True)
         module.count_objects(values, 0, len(values), options, *outs, table)
         # This map has an astral key: every message holding an astral character is flagged.
@@ -311,7 +314,7 @@ def test_smart_kernels_flag_only_what_they_must(kernel: Kernel) -> None:
         assert outs[0].tolist() == [1, 0, 0, 0, 1, 1, 2]
         assert outs[1].tolist() == [4, 0, 0, 0, 1, 5, 200]
         # The default map has none: the emoji keeps its message UCS-2, as written.
-        table = module.SmartTable(segments._check_smart(True, 1, 1), 1, 1)
+        table = module.SmartTable(_plan.smart_table(True, 1, 1), 1, 1)
         outs = _outputs(len(values), True)
         module.count_objects(values, 0, len(values), options, *outs, table)
         assert outs[3].tolist() == [0, 1, module.FLAGGED, 1, module.FLAGGED, 0, 1]

@@ -64,6 +64,46 @@ def test_decode_kernel(kernel: Kernel, data: bytes) -> None:
         _same(live, "decode_gsm7", data, mode)
 
 
+# Septets that decode to their own value ("identities": the compiled decoder copies runs
+# of them, 16 at a time) and the ones that do not: controls and LF, the escape, the
+# septets that are not their ASCII value ($ @ _ [ ` and the letters with accents), the
+# ones above "z", Greek capitals (a 2-byte str), and bytes that are no septet at all.
+IDENTITY_SEPTETS = bytes(b for b in range(0x20, 0x7B) if b not in (0x24, 0x40, *range(0x5B, 0x61)))
+OTHER_SEPTETS = [b"\x00", b"\x05", b"\x0a", b"\x10", b"\x1b", b"\x1b\x65", b"\x1b\x80", b"\x1b\x1b"]
+OTHER_SEPTETS += [b"\x24", b"\x40", b"\x5b", b"\x5f", b"\x60", b"\x7b", b"\x7f", b"\x80", b"\xff"]
+runs = st.lists(
+    st.tuples(st.integers(0, 40), st.sampled_from(OTHER_SEPTETS)),
+    max_size=12,
+).map(lambda parts: b"".join(IDENTITY_SEPTETS[:n] + other for n, other in parts))
+
+
+def test_identity_septets_are_their_own_code_points() -> None:
+    # The set the compiled decoder copies, from the table itself (TS 23.038 §6.2.1); LF
+    # and CR decode to themselves too, but the decoder leaves those two out (rare).
+    identities = {b for b in range(0x80) if b != 0x1B and _gsm7_py.decode_gsm7(bytes([b]), 0) == chr(b)}
+    assert identities - {0x0A, 0x0D} == set(IDENTITY_SEPTETS)
+
+
+@given(data=runs)
+def test_decode_runs_of_identities(kernel: Kernel, data: bytes) -> None:
+    live = kernel("gsm7")
+    for mode in (live.STRICT, live.REPLACE, live.IGNORE):
+        _same(live, "decode_gsm7", data, mode)
+
+
+@pytest.mark.parametrize("other", OTHER_SEPTETS)
+def test_decode_one_other_septet_anywhere(kernel: Kernel, other: bytes) -> None:
+    # One other septet at every position of identity runs around the 8- and 16-septet
+    # blocks (and the tail shorter than a block), in each mode.
+    live = kernel("gsm7")
+    for length in (0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47):
+        run = (IDENTITY_SEPTETS * 2)[:length]
+        for position in range(length + 1):
+            data = run[:position] + other + run[position:]
+            for mode in (live.STRICT, live.REPLACE, live.IGNORE):
+                _same(live, "decode_gsm7", data, mode)
+
+
 @given(data=septet_bytes, fill_bits=st.integers(-2, 9), count=st.integers(-1, 400))
 def test_packing_kernels(kernel: Kernel, data: bytes, fill_bits: int, count: int) -> None:
     live = kernel("gsm7")

@@ -258,9 +258,9 @@ SMART_TEXTS = (
 
 def _translate_table(smart: object) -> dict[int, str]:
     # As smscodec.batch builds a SmartTable: from the plan's translate table (default tables).
-    from smscodec import segments
+    from smscodec import _plan
 
-    table = segments._plan("auto", b"", 8, smart, ()).smart
+    table = _plan.plan("auto", b"", 8, smart, ()).smart
     assert table is not None
     return table
 

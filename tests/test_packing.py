@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from smscodec import (
     ArgumentError,
     DecodeError,
+    _gsm7_py,
     decode_gsm7,
     encode_gsm7,
     pack_septets,
@@ -24,9 +25,8 @@ septet_strings = st.binary(max_size=300).map(lambda b: bytes(x & 0x7F for x in b
 
 def _reference_pack(septets: bytes, fill_bits: int) -> bytes:
     # The definition read literally: septet k's bit j is bit fill_bits + 7k + j of the
-    # stream; octet m holds stream bits 8m (least significant) to 8m + 7.
-    if not septets:
-        return b""
+    # stream; octet m holds stream bits 8m (least significant) to 8m + 7; the fill bits
+    # and the spare bits of the last octet are zero, and every bit takes its octet.
     total = fill_bits + 7 * len(septets)
     stream = [0] * (8 * ((total + 7) // 8))
     for k, septet in enumerate(septets):
@@ -46,7 +46,9 @@ def test_hellohello_vector() -> None:
     ("septets", "fill_bits", "packed"),
     [
         (b"", 0, ""),
-        (b"", 6, ""),
+        # No septets after fill bits (a header-only message): the fill bits' octet.
+        (b"", 1, "00"),
+        (b"", 6, "00"),
         (b"\x7f", 0, "7F"),
         (b"\x7f", 1, "FE"),
         (b"\x01", 6, "4000"),  # bit 0 of the septet lands on bit 6, the rest in octet 2
@@ -70,14 +72,62 @@ def test_round_trip_every_fill(kernel: Kernel, fill_bits: int, septets: bytes) -
     k = kernel("gsm7")
     packed = k.pack_septets(septets, fill_bits)
     assert packed == _reference_pack(septets, fill_bits)
-    assert len(packed) == (fill_bits + 7 * len(septets) + 7) // 8 if septets else packed == b""
+    assert len(packed) == (fill_bits + 7 * len(septets) + 7) // 8
     assert k.unpack_septets(packed, len(septets), fill_bits) == septets
     # count=None: every whole septet, which is one 0x00 more when 7 spare bits end the data.
     everything = k.unpack_septets(packed, -1, fill_bits)
-    if septets and (fill_bits + 7 * len(septets)) % 8 == 1:
+    if (fill_bits + 7 * len(septets)) % 8 == 1:
         assert everything == septets + b"\x00"
     else:
         assert everything == septets
+
+
+@pytest.mark.parametrize("fill_bits", range(7))
+@pytest.mark.parametrize("length", range(10))
+def test_octets_for_every_fill_and_short_length(kernel: Kernel, fill_bits: int, length: int) -> None:
+    # ceil((fill_bits + 7 * length) / 8) octets (TS 23.038 §6.1.2.1.1, TS 23.040 §9.2.3.24),
+    # length 0 included: fill bits alone take one octet.
+    k = kernel("gsm7")
+    septets = bytes((0x41 + 13 * i) & 0x7F for i in range(length))
+    expected = -(-(fill_bits + 7 * length) // 8)
+    packed = k.pack_septets(septets, fill_bits)
+    assert len(packed) == expected
+    assert packed == _reference_pack(septets, fill_bits)
+    # The fill bits are zero: the stream shifted back down is the septets' bits alone.
+    assert int.from_bytes(packed, "little") & ((1 << fill_bits) - 1) == 0
+    assert k.unpack_septets(packed, length, fill_bits) == septets
+    # count=None reads every whole septet: one 0x00 more exactly when 7 spare bits end it.
+    extra = b"\x00" if (fill_bits + 7 * length) % 8 == 1 else b""
+    assert k.unpack_septets(packed, -1, fill_bits) == septets + extra
+    assert pack_septets(septets, fill_bits) == packed
+
+
+@pytest.mark.parametrize("fill_bits", range(7))
+def test_header_only_message(kernel: Kernel, fill_bits: int) -> None:
+    # A 7-bit message that is all header: the header's octets, then fill bits up to the
+    # next septet boundary (TS 23.040 §9.2.3.24), then no text.  TP-UDL (§9.2.3.16) counts
+    # the header's septets, fill bits included, and the user data holds
+    # ceil(7 * TP-UDL / 8) octets: one more than the header whenever fill bits are needed.
+    k = kernel("gsm7")
+    header_octets = next(h for h in range(1, 141) if (7 - 8 * h % 7) % 7 == fill_bits)
+    udl = -(-8 * header_octets // 7)
+    body = k.pack_septets(b"", fill_bits)
+    assert header_octets + len(body) == -(-7 * udl // 8)
+    assert body == (b"\x00" if fill_bits else b"")
+    # Read back with the septet count that TP-UDL leaves for the text: nothing.
+    assert k.unpack_septets(body, 0, fill_bits) == b""
+    assert decode_gsm7(unpack_septets(body, 0, fill_bits)) == ""
+
+
+@given(septets=septet_strings, fill_bits=st.integers(0, 6))
+def test_twins_agree(kernel: Kernel, septets: bytes, fill_bits: int) -> None:
+    # The live kernel and the pure one give the very same octets, and each reads the
+    # other's back (empty septets included, for every fill).
+    k = kernel("gsm7")
+    packed = k.pack_septets(septets, fill_bits)
+    assert packed == _gsm7_py.pack_septets(septets, fill_bits)
+    assert _gsm7_py.unpack_septets(packed, len(septets), fill_bits) == septets
+    assert k.unpack_septets(packed, -1, fill_bits) == _gsm7_py.unpack_septets(packed, -1, fill_bits)
 
 
 @pytest.mark.parametrize("fill_bits", range(7))

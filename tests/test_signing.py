@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from conftest import load_vector
 from smscodec import ArgumentError, SignatureError
-from smscodec.signing import METHODS, SignatureMethod, base_string, sign, verify
+from smscodec.signing import (
+    METHODS,
+    SignatureMethod,
+    base_string,
+    read_timestamp,
+    sign,
+    verdict,
+    verify,
+)
 
 DATA = load_vector("vonage_signatures.json")
 VECTORS = DATA["vectors"]
@@ -164,8 +172,11 @@ def test_keys_sorted_by_code_point() -> None:
     )
     assert base_string(OrderedDict([("b", "1"), ("a", "2")])) == "&a=2&b=1"
     assert base_string({}) == ""
-    # keys are not altered, only values
-    assert base_string({"a&b": "c=d"}) == "&a&b=c_d"
+    # Values lose "&" and "=", keys keep everything: a key holding either is refused
+    # (it would let fields merge without changing the string; see test_signing_parity).
+    assert base_string({"a-b": "c=d&e"}) == "&a-b=c_d_e"
+    with pytest.raises(SignatureError, match="holds '&' or '='"):
+        base_string({"a&b": "c=d"})
 
 
 def test_known_hmac_by_hand() -> None:
@@ -342,7 +353,10 @@ class TestMaxAge:
 # ---- properties -------------------------------------------------------------------------
 
 safe_text = st.text(st.characters(codec="utf-8"), max_size=30)
-safe_keys = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12).filter(lambda k: k != "sig")
+# Keys with "&" or "=" are refused (tests below); every other key is signed as it is.
+safe_keys = st.text(st.characters(codec="utf-8", exclude_characters="&="), min_size=1, max_size=12).filter(
+    lambda k: k != "sig"
+)
 values = st.one_of(safe_text, st.integers(min_value=-(10**20), max_value=10**20))
 param_dicts = st.dictionaries(safe_keys, values, max_size=10)
 secrets = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)
@@ -461,3 +475,181 @@ def test_insertion_order_does_not_matter(params: dict[str, str | int], secret: s
     backwards = dict(reversed(list(params.items())))
     assert base_string(backwards) == base_string(params)
     assert sign(backwards, secret, method) == sign(params, secret, method)
+
+
+# ---- issue 14: names that would make the base string ambiguous -----------------------------
+
+INBOUND_PART = {
+    "msisdn": "447700900001",
+    "to": "447700900000",
+    "messageId": "0A0000000123ABCD1",
+    "text": "Hello wor",
+    "type": "text",
+    "timestamp": "1700000000",
+    "nonce": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+    "concat": "true",
+    "concat-part": "1",
+    "concat-ref": "ab",
+    "concat-total": "2",
+}
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_merged_fields_never_verify(method: str) -> None:
+    # The issue's repro at the signing layer: the concat fields folded into one junk key
+    # give the same base string as the genuine fields, so the forgery used to verify.
+    signed = {**INBOUND_PART, "sig": sign(INBOUND_PART, "s3cret", method)}
+    forged = {k: v for k, v in signed.items() if not k.startswith("concat")}
+    forged["concat=true&concat-part=1&concat-ref=ab&concat-total"] = "2"
+    genuine_base = base_string(signed)
+    assert genuine_base.replace("&concat=true&concat-part=1&concat-ref=ab&concat-total=2", "") != genuine_base
+    assert verify(signed, "s3cret", method) is True
+    assert verify(forged, "s3cret", method) is False
+    assert verify(forged, "s3cret", method, max_age=300, now=1_700_000_000) is False
+    assert verdict(forged, "s3cret", method) == "bad_signature"
+    with pytest.raises(SignatureError, match="holds '&' or '='"):
+        base_string(forged)
+    with pytest.raises(SignatureError, match="holds '&' or '='"):
+        sign(forged, "s3cret", method)
+
+
+@pytest.mark.parametrize("key", ["a&b", "a=b", "=", "&", "x&y=z", "\u00e9=", "\ud800&"])
+def test_every_separator_in_a_key_is_refused(key: str) -> None:
+    with pytest.raises(SignatureError, match="holds '&' or '='"):
+        sign({key: "v"}, "s")
+    assert verify({key: "v", "sig": "00"}, "s") is False
+    assert verify({key: "v"}, "s") is False  # unsigned and forged: still just False
+
+
+def test_unambiguous_odd_keys_are_signed_as_they_are() -> None:
+    # Empty names, control characters and sig look-alikes do not make the string
+    # ambiguous (each still splits back into one field): signed like any other key.
+    params = {"": "e", "\x00": "n", "\n": "l", "SIG": "S", "sig ": "s", "Sig": "x"}
+    assert base_string(params) == "&=e&\x00=n&\n=l&SIG=S&Sig=x&sig =s"
+    assert verify({**params, "sig": sign(params, "k", "sha256")}, "k", "sha256") is True
+    assert verify({**params, "sig": sign(params, "k", "sha256"), "SIG": "T"}, "k", "sha256") is False
+
+
+def test_values_differing_in_separators_share_a_signature() -> None:
+    # Vonage's own replacement, documented: "&", "=" and "_" in a value are one character
+    # to the signature, so these three field sets carry the same sig.
+    texts = ["a=b&c", "a_b_c", "a&b=c", "a=b_c"]
+    sigs = {sign({"text": t, "to": "1"}, "k", "sha256") for t in texts}
+    assert len(sigs) == 1
+    assert sign({"text": "a-b", "to": "1"}, "k", "sha256") not in sigs
+
+
+# ---- issue 14: the reason of a failed check, and no raw exceptions -----------------------
+
+
+def test_verdict_reasons() -> None:
+    params = {"a": "1", "timestamp": "1700000000"}
+    sig = sign(params, "k", "sha256")
+    assert verdict({**params, "sig": sig}, "k", "sha256") == "valid"
+    assert verdict({**params, "sig": sig.upper()}, "k", "sha256", max_age=10, now=1_700_000_005) == "valid"
+    assert verdict(params, "k", "sha256") == "unsigned"
+    assert verdict({**params, "sig": ""}, "k", "sha256") == "unsigned"
+    assert verdict({**params, "sig": 5}, "k", "sha256") == "unsigned"  # type: ignore[dict-item]
+    flipped = sig[:-1] + ("1" if sig[-1] == "0" else "0")
+    assert verdict({**params, "sig": flipped}, "k", "sha256") == "bad_signature"
+    assert verdict({**params, "sig": "0" * 64}, "k", "sha256") == "bad_signature"
+    assert verdict({**params, "sig": sig + "\u00e9"}, "k", "sha256") == "bad_signature"
+    assert verdict({**params, "sig": sig}, "k", "sha512") == "bad_signature"
+    assert verdict({**params, "sig": sig}, "k", "sha256", max_age=10, now=1_700_000_011) == "stale"
+    # A wrong signature is reported as such even when it is stale too.
+    assert (
+        verdict({**params, "sig": "0" * 64}, "k", "sha256", max_age=10, now=1_800_000_000) == "bad_signature"
+    )
+    no_stamp = {"a": "1"}
+    assert verdict({**no_stamp, "sig": sign(no_stamp, "k")}, "k", max_age=300) == "stale"
+    assert verdict({**no_stamp, "sig": sign(no_stamp, "k")}, "k") == "valid"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1700000000", 1_700_000_000),
+        ("0", 0),
+        ("9" * 20, int("9" * 20)),
+        ("9" * 21, None),
+        ("", None),
+        (" 1", None),
+        ("+1", None),
+        ("-1", None),
+        ("1.5", None),
+        ("\u0661", None),  # ARABIC-INDIC DIGIT ONE
+        (1_700_000_000, 1_700_000_000),
+        (-5, -5),
+        (10**19, 10**19),
+        (10**20, None),
+        (-(10**20), None),
+        (10**400, None),
+        (True, None),
+        (None, None),
+        (1.7e9, None),
+    ],
+)
+def test_read_timestamp(value: object, expected: int | None) -> None:
+    assert read_timestamp(value) == expected
+
+
+def test_huge_timestamps_are_stale_not_overflow() -> None:
+    # Used to raise OverflowError (float - 10**400) from verify(..., max_age=300).
+    for stamp in (10**400, -(10**400), 10**20, "9" * 20):
+        params: dict[str, str | int] = {"a": "1", "timestamp": stamp}
+        params["sig"] = sign(params, "k")
+        assert verify(params, "k") is True  # no window: the timestamp is just data
+        assert verify(params, "k", max_age=300, now=1_700_000_000) is False
+        assert verdict(params, "k", max_age=300) == "stale"
+        # An infinite window accepts any readable timestamp, and only those.
+        assert verify(params, "k", max_age=float("inf"), now=1_700_000_000) is (stamp == "9" * 20)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"max_age": 10**400}, "max_age"),
+        ({"max_age": 300, "now": 10**400}, "now"),
+        ({"max_age": 300, "now": float("inf")}, "now"),
+        ({"max_age": 300, "now": float("-inf")}, "now"),
+        ({"max_age": 300, "now": float("nan")}, "now"),
+        ({"max_age": float("nan")}, "max_age"),
+        ({"max_age": -0.5}, "max_age"),
+    ],
+)
+def test_absurd_windows_are_argument_errors(kwargs: dict[str, Any], argument: str) -> None:
+    params = {"a": "1", "timestamp": "1700000000"}
+    params["sig"] = sign(params, "k")
+    with pytest.raises(ArgumentError) as info:
+        verify(params, "k", **kwargs)
+    assert info.value.argument == argument
+    with pytest.raises(ArgumentError):
+        verdict(params, "k", **kwargs)
+
+
+def test_infinite_max_age_still_needs_a_timestamp() -> None:
+    params = {"a": "1", "timestamp": "5"}
+    params["sig"] = sign(params, "k")
+    assert verify(params, "k", max_age=float("inf"), now=1e12) is True
+    bare = {"a": "1"}
+    bare["sig"] = sign(bare, "k")
+    assert verify(bare, "k", max_age=float("inf")) is False
+
+
+def test_md5hash_stays_the_default() -> None:
+    # Vonage's account default; see the module docs ("Choosing a method") for why it stays.
+    import inspect
+
+    for function in (sign, verify, verdict):
+        assert inspect.signature(function).parameters["method"].default == "md5hash"
+    assert "weak" in (SignatureMethod.__doc__ or "") + (sign.__doc__ or "")
+
+
+def test_a_secret_passed_as_the_method_is_not_quoted() -> None:
+    secret = "Sg7r4nd0m-s1gn4ture-secr3t"
+    for call in (lambda: sign({"a": "1"}, "sha256", secret), lambda: verify({"a": "1"}, "sha256", secret)):
+        with pytest.raises(SignatureError, match="unknown signature method of 26 characters") as info:
+            call()
+        assert secret not in str(info.value)
+    with pytest.raises(SignatureError, match="unknown signature method 'rot13'"):
+        sign({"a": "1"}, "s", "rot13")

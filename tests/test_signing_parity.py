@@ -108,12 +108,51 @@ def test_keys_tying_on_their_first_eight_bytes(kernel: Kernel) -> None:
     assert order == sorted(keys)
 
 
-def test_separators_only_in_values(kernel: Kernel) -> None:
+def test_separators_replaced_in_values(kernel: Kernel) -> None:
     k = kernel("signing")
-    assert k.canonical_bytes({"a&b=": "&=&=", "k": "x\u00e9&\U0001f600=y"}, b"") == (
-        "&a&b==____&k=x\u00e9_\U0001f600_y".encode()
+    assert k.canonical_bytes({"ab": "&=&=", "k": "x\u00e9&\U0001f600=y"}, b"") == (
+        "&ab=____&k=x\u00e9_\U0001f600_y".encode()
     )
     assert k.canonical_bytes({"e": ""}, b"") == b"&e="
+
+
+AMBIGUOUS = "holds '&' or '=': the signed string could not tell it from other, merged or split, fields"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a&b", "a=b", "&", "=", "a&b=", "x" * 40 + "=", "\u00e9&", "\U0001f600=", "k\ud800=", "\udfff&x"],
+)
+def test_separators_in_keys_are_refused(kernel: Kernel, key: str) -> None:
+    # Issue 14: {"a=1&b": "2"} and {"a": "1", "b": "2"} would share "&a=1&b=2".
+    k = kernel("signing")
+    for params in ({key: "v"}, {"a": "1", key: "v", "z": "2"}, {key: True}, {"sig": "x", key: None}):
+        with pytest.raises(SignatureError) as info:
+            k.canonical_bytes(params, b"")
+        assert str(info.value) == f"parameter name {key!r} {AMBIGUOUS}"
+
+
+def test_separator_key_errors_in_dict_order(kernel: Kernel) -> None:
+    # Reported with the type errors, in dict order (key type, separator, value type);
+    # lone surrogates only after every item passed those.
+    k = kernel("signing")
+    cases = [
+        ({"a": None, "b&": "x"}, "value of 'a' is NoneType"),
+        ({"b&": None, "a": None}, "parameter name 'b&'"),
+        ({"s": "\ud800", "b=": "x"}, "parameter name 'b='"),
+        ({1: "x", "b=": "x"}, "parameter names must be str"),
+        ({"b=": "x", 1: "x"}, "parameter name 'b='"),
+        ({Loud("k&"): "v"}, "parameter name 'k&'"),
+    ]
+    for params, message in cases:
+        with pytest.raises(SignatureError) as info:
+            k.canonical_bytes(params, b"")
+        assert str(info.value).startswith(message), (params, str(info.value))
+
+
+def test_sig_key_is_skipped_before_the_separator_check(kernel: Kernel) -> None:
+    k = kernel("signing")
+    assert k.canonical_bytes({"sig": "a&b=c", "a": "1"}, b"") == b"&a=1"
 
 
 @pytest.mark.parametrize("filler", ["x", "\u00e9", "\u20ac", "\U0001f600"])
@@ -138,7 +177,7 @@ def test_ints_in_decimal(kernel: Kernel) -> None:
 
 def test_str_subclasses_read_as_plain_str(kernel: Kernel) -> None:
     k = kernel("signing")
-    assert k.canonical_bytes({Loud("k&"): Loud("v=")}, b"") == b"&k&=v_"
+    assert k.canonical_bytes({Loud("k"): Loud("v=")}, b"") == b"&k=v_"
     assert k.canonical_bytes({Loud("sig"): "x", "a": "1"}, b"") == b"&a=1"
 
 
@@ -250,12 +289,12 @@ def test_parity_str_keys(kernel: Kernel, params: dict[object, object], suffix: b
 
 
 _clean_texts = st.text(st.one_of(st.characters(codec="utf-8"), st.sampled_from("&=")), max_size=20)
+# Keys as the kernel accepts them: anything but "&" and "=".
+_clean_keys = st.text(st.characters(codec="utf-8", exclude_characters="&="), max_size=20)
 
 
 @given(
-    params=st.dictionaries(
-        _clean_texts, st.one_of(_clean_texts, st.integers(-(10**30), 10**30)), max_size=40
-    ),
+    params=st.dictionaries(_clean_keys, st.one_of(_clean_texts, st.integers(-(10**30), 10**30)), max_size=40),
     suffix=st.binary(max_size=8),
 )
 def test_well_typed_matches_spec(kernel: Kernel, params: dict[str, str | int], suffix: bytes) -> None:
@@ -264,10 +303,102 @@ def test_well_typed_matches_spec(kernel: Kernel, params: dict[str, str | int], s
     assert _signing_py.canonical_bytes(params, suffix) == _spec(params, suffix)
 
 
+# ---- issue 14: one base string, one field set (up to Vonage's own replacement) -----------
+
+
+def _fields_of(base: bytes) -> list[tuple[str, str]]:
+    """The base string split back into (key, replaced value) pairs: its left inverse.
+
+    Possible exactly because keys hold no "&" or "=" and values lost theirs: every piece
+    between two "&" is one field, split on its only "=".
+    """
+    text = base.decode("utf-8")
+    if not text:
+        return []
+    assert text.startswith("&")
+    pairs = []
+    for piece in text[1:].split("&"):
+        assert piece.count("=") == 1, piece
+        key, value = piece.split("=")
+        pairs.append((key, value))
+    return pairs
+
+
+def _replaced(value: str) -> str:
+    return value.replace("&", "_").replace("=", "_")
+
+
+def _outcome_bytes(kernel_module: ModuleType, params: dict[str, str]) -> bytes | None:
+    try:
+        result: bytes = kernel_module.canonical_bytes(params, b"")
+    except SignatureError:
+        return None
+    return result
+
+
+# Few characters, so that collisions are likely if the string were ambiguous: the
+# separators, "_", a letter, and "sig" as a key now and then.
+_tiny = st.text(st.sampled_from("&=_a"), max_size=4)
+_tiny_dicts = st.dictionaries(st.one_of(_tiny, st.just("sig")), _tiny, max_size=5)
+
+
+def _merged(params: dict[str, str]) -> dict[str, str]:
+    """The issue's attack: every field folded into one key, keeping the base string."""
+    items = sorted((k, v) for k, v in params.items() if k != "sig")
+    if len(items) < 2:
+        return dict(items)
+    head = "&".join(f"{k}={_replaced(v)}" for k, v in items[:-1])
+    last_key, last_value = items[-1]
+    return {f"{head}&{last_key}": last_value}
+
+
+@given(first=_tiny_dicts, second=_tiny_dicts)
+def test_equal_base_strings_mean_equal_fields(
+    kernel: Kernel, first: dict[str, str], second: dict[str, str]
+) -> None:
+    # Two field sets share a base string only when they have the same keys (sig aside) and
+    # values equal after Vonage's replacement of "&" and "=" by "_".
+    k = kernel("signing")
+    if len([key for key in first if key != "sig"]) >= 2:
+        assert _outcome_bytes(k, _merged(first)) is None  # the merge needs "&" and "=" in a key
+    for candidate in (second, _merged(first)):
+        a, b = _outcome_bytes(k, first), _outcome_bytes(k, candidate)
+        if a is None or b is None or a != b:
+            continue
+        left = {key: _replaced(v) for key, v in first.items() if key != "sig"}
+        right = {key: _replaced(v) for key, v in candidate.items() if key != "sig"}
+        assert left == right
+
+
+@given(params=st.dictionaries(_texts, _texts, max_size=12))
+def test_base_string_splits_back_into_its_fields(kernel: Kernel, params: dict[str, str]) -> None:
+    # The left inverse: whatever the kernel accepts, its output parses back to exactly the
+    # sorted (key, replaced value) pairs, so no other field set gives the same bytes.
+    k = kernel("signing")
+    base = _outcome_bytes(k, params)
+    if base is None:
+        # Refused: a key with "&" or "=", or a lone surrogate, and nothing else.
+        assert any("&" in key or "=" in key for key in params if key != "sig") or not all(
+            _encodable(x) for item in params.items() if item[0] != "sig" for x in item
+        )
+        return
+    assert not any("&" in key or "=" in key for key in params if key != "sig")
+    expected = sorted((key, _replaced(v)) for key, v in params.items() if key != "sig")
+    assert _fields_of(base) == expected
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 # ---- the public layer on the live kernel -------------------------------------------------
 
 
-@given(params=st.dictionaries(_clean_texts, _clean_texts, max_size=12), secret=_clean_texts.filter(bool))
+@given(params=st.dictionaries(_clean_keys, _clean_texts, max_size=12), secret=_clean_texts.filter(bool))
 def test_public_layer(params: dict[str, str], secret: str) -> None:
     base = base_string(params)
     assert base.encode() == _spec(params)

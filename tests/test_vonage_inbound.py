@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import pickle
 import urllib.parse
 from datetime import datetime, timezone
 
@@ -12,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import load_vector
+from smscodec import udh
 from smscodec.errors import WebhookError
+from smscodec.vonage import _wire
 from smscodec.vonage.inbound import ConcatInfo, InboundMessage, InboundType, parse_inbound
 
 # A real inbound webhook as captured in a Nexmo developer's gist (form body, POST).
@@ -183,10 +186,6 @@ BINARY = {"msisdn": "447700900001", "to": "447700900000", "messageId": "0A01", "
         ({k: v for k, v in TEXT.items() if k != "msisdn"}, "msisdn", "required field 'msisdn' is missing"),
         ({k: v for k, v in TEXT.items() if k != "to"}, "to", "required field 'to' is missing"),
         ({k: v for k, v in TEXT.items() if k != "messageId"}, "messageId", "'messageId' is missing"),
-        ({k: v for k, v in TEXT.items() if k != "type"}, "type", "'type' is missing"),
-        ({k: v for k, v in TEXT.items() if k != "text"}, "text", "'text' is missing from a text message"),
-        ({**TEXT, "type": "wappush"}, "type", "expected 'text', 'unicode' or 'binary'"),
-        ({k: v for k, v in BINARY.items() if k != "data"}, "data", "'data' is missing"),
         ({**BINARY, "data": "0G"}, "data", "not hex"),
         ({**BINARY, "data": "ABC"}, "data", "not hex"),
         ({**BINARY, "data": "0x00"}, "data", "not hex"),
@@ -229,9 +228,6 @@ BINARY = {"msisdn": "447700900001", "to": "447700900000", "messageId": "0A01", "
             "concat-part",
             "whole number",
         ),
-        ({**TEXT, "message-timestamp": "2016-13-14 10:13:54"}, "message-timestamp", "not a real date"),
-        ({**TEXT, "message-timestamp": "1385047698"}, "message-timestamp", "YYYY-MM-DD HH:MM:SS"),
-        ({**TEXT, "timestamp": "2016-08-14"}, "timestamp", "whole number"),
     ],
 )
 def test_bad_fields(fields: dict[str, str], field: str, expected: str) -> None:
@@ -243,6 +239,184 @@ def test_bad_fields(fields: dict[str, str], field: str, expected: str) -> None:
         with pytest.raises(WebhookError) as info:
             parse_inbound(body)
         assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "expected"),
+    [
+        ({**TEXT, "message-timestamp": "2016-13-14 10:13:54"}, "message-timestamp", "not a real date"),
+        ({**TEXT, "message-timestamp": "1385047698"}, "message-timestamp", "YYYY-MM-DD HH:MM:SS"),
+        ({**TEXT, "timestamp": "2016-08-14"}, "timestamp", "whole number"),
+    ],
+)
+def test_malformed_optional_fields_are_none_not_errors(
+    fields: dict[str, str], field: str, expected: str
+) -> None:
+    # The reader still refuses the value, naming the field...
+    reader = _wire.parse_message_timestamp if field == "message-timestamp" else _wire.parse_unix_timestamp
+    with pytest.raises(WebhookError, match=expected) as info:
+        reader(fields[field], field)
+    assert info.value.field == field
+    # ...but the message is not lost for it (issue 14), in any input form.
+    for body in (fields, urllib.parse.urlencode(fields), json.dumps(fields)):
+        message = parse_inbound(body)
+        assert getattr(message, field.replace("-", "_")) is None
+        assert message.unreadable == (field,)
+        assert message.raw[field] == fields[field]
+        assert (message.text, message.message_id) == ("hi", "0A01")
+
+
+def test_reference_example_with_an_empty_object_timestamp() -> None:
+    # The SMS API reference's own inbound example has "message-timestamp": {}.
+    body = {**REFERENCE_JSON, "message-timestamp": {}}
+    for data in (json.dumps(body), json.dumps(body).encode(), body):
+        message = parse_inbound(data)  # type: ignore[arg-type]
+        assert message.message_timestamp is None
+        assert message.unreadable == ("message-timestamp",)
+        assert message.raw["message-timestamp"] == "{}"
+        assert message.raw.nested == {"message-timestamp"}
+        assert message.text == "Hello world"
+        assert message.concat == ConcatInfo(reference="1", total=3, part=2)
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind", "text", "data", "udh"),
+    [
+        ({k: v for k, v in TEXT.items() if k != "type"}, InboundType.UNKNOWN, "hi", None, None),
+        ({**TEXT, "type": "wappush"}, InboundType.UNKNOWN, "hi", None, None),
+        ({**TEXT, "type": ""}, InboundType.UNKNOWN, "hi", None, None),
+        ({**TEXT, "type": "TEXT"}, InboundType.TEXT, "hi", None, None),
+        ({k: v for k, v in TEXT.items() if k != "text"}, InboundType.TEXT, None, None, None),
+        ({**TEXT, "text": ""}, InboundType.TEXT, "", None, None),
+        ({k: v for k, v in BINARY.items() if k != "data"}, InboundType.BINARY, None, None, b""),
+        (
+            {**BINARY, "data": "", "udh": "0605040B8423F0"},
+            InboundType.BINARY,
+            None,
+            b"",
+            bytes.fromhex("0605040B8423F0"),
+        ),
+        # data and udh on a text message are kept, not dropped.
+        (
+            {**TEXT, "data": "CAFE", "udh": "0605040B8423F0"},
+            InboundType.TEXT,
+            "hi",
+            b"\xca\xfe",
+            bytes.fromhex("0605040B8423F0"),
+        ),
+        ({**TEXT, "type": "wappush", "data": "00"}, InboundType.UNKNOWN, "hi", b"\x00", None),
+    ],
+)
+def test_only_identity_fields_are_required(
+    fields: dict[str, str], kind: InboundType, text: str | None, data: bytes | None, udh: bytes | None
+) -> None:
+    for body in (fields, urllib.parse.urlencode(fields), json.dumps(fields)):
+        message = parse_inbound(body)
+        assert (message.type, message.text, message.data, message.udh) == (kind, text, data, udh)
+        assert dict(message.raw) == fields
+        assert message.unreadable == ()
+    for name in ("msisdn", "to", "messageId"):
+        with pytest.raises(WebhookError, match=f"required field '{name}'") as info:
+            parse_inbound({k: v for k, v in fields.items() if k != name})
+        assert info.value.field == name
+
+
+def test_header_of_a_text_message_gives_concat_too() -> None:
+    message = parse_inbound({**TEXT, "udh": "050003CC0201"})
+    assert message.concat == ConcatInfo(reference="204", total=2, part=1)
+    assert message.is_part
+
+
+def test_header_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    real = udh.parse
+
+    def counting(data: bytes) -> list[udh.InformationElement]:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(udh, "parse", counting)
+    message = parse_inbound({**BINARY, "udh": "0B0504158200000003CC0201"})
+    assert message.concat == ConcatInfo(reference="204", total=2, part=1)
+    assert [e.iei for e in message.udh_elements] == [0x05, 0x00]
+    assert message.udh_elements is message.udh_elements
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("shape", ["mapping", "query", "form-bytes", "json", "parse_qs"])
+def test_merged_concat_fields_are_refused(shape: str) -> None:
+    # The issue's forgery: the concat fields folded into one key.  Refused by the reader in
+    # every input form, so part 1 of a long message can never come back as a whole one.
+    fields = {k: v for k, v in REFERENCE_JSON.items() if not k.startswith("concat")}
+    fields["concat=true&concat-part=1&concat-ref=ab&concat-total"] = "2"
+    body: object = {
+        "mapping": fields,
+        "query": urllib.parse.urlencode(fields),
+        "form-bytes": urllib.parse.urlencode(fields).encode(),
+        "json": json.dumps(fields),
+        "parse_qs": urllib.parse.parse_qs(urllib.parse.urlencode(fields)),
+    }[shape]
+    with pytest.raises(WebhookError, match="name holding '&' or '='") as info:
+        parse_inbound(body)  # type: ignore[arg-type]
+    assert info.value.field is None
+    assert "concat-total" not in str(info.value)  # the name is not quoted
+
+
+@pytest.mark.parametrize("name", ["", "a=b", "a&b", "=", "\x00x", "to\n", "\x7f", "\x85"])
+def test_names_vonage_never_sends_are_refused(name: str) -> None:
+    fields = {**TEXT, name: "v"}
+    with pytest.raises(WebhookError, match="name") as info:
+        parse_inbound(fields)
+    assert info.value.field is None
+    with pytest.raises(WebhookError, match="name"):
+        parse_inbound(json.dumps(fields))
+
+
+def test_concat_group_stays_strict() -> None:
+    # None would mean "a whole message": a malformed concat group is an error naming the field.
+    for fields, field in (
+        ({**TEXT, "concat": {"x": 1}}, "concat"),
+        ({**TEXT, "concat-ref": {}, "concat-total": "2", "concat-part": "1"}, "concat-ref"),
+        ({**TEXT, "concat-ref": "1", "concat-total": "2", "concat-part": [1, 2]}, "concat-part"),
+        ({**BINARY, "data": {}}, "data"),
+        ({**BINARY, "udh": []}, "udh"),
+    ):
+        with pytest.raises(WebhookError) as info:
+            parse_inbound(json.dumps(fields))
+        assert info.value.field == field
+
+
+def test_raw_and_repr() -> None:
+    signed = {
+        **TEXT,
+        "timestamp": "1700000000",
+        "nonce": "n",
+        "sig": "0123456789ABCDEF" * 4,
+        "api_secret": "hunter2",
+    }
+    message = parse_inbound(signed)
+    assert dict(message.raw) == signed
+    assert message.extra == (("api_secret", "hunter2"),)
+    for text in (repr(message), repr(message.raw)):
+        assert "0123456789ABCDEF" not in text
+        assert "hunter2" not in text
+    assert "unreadable=()" in repr(message)
+    # Not compared: a message built by hand equals the parsed one.
+    assert message == InboundMessage(
+        msisdn=TEXT["msisdn"],
+        to=TEXT["to"],
+        message_id="0A01",
+        type=InboundType.TEXT,
+        text="hi",
+        timestamp=1_700_000_000,
+        nonce="n",
+        sig=signed["sig"],
+        extra=(("api_secret", "hunter2"),),
+    )
+    again = pickle.loads(pickle.dumps(message))
+    assert again == message
+    assert again.raw == message.raw
+    assert again.udh_elements == ()
 
 
 def test_oversized_and_unreadable_bodies() -> None:
@@ -258,15 +432,19 @@ def test_oversized_and_unreadable_bodies() -> None:
 
 
 def test_constructor_checks() -> None:
+    # Only identity is required (issue 14): text, data and udh are whatever was sent.
+    assert InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.TEXT).text is None
+    bare = InboundMessage(msisdn="1", to="2", message_id="3", type="binary")  # type: ignore[arg-type]
+    assert (bare.data, bare.udh) == (None, b"")
+    kept = InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.TEXT, text="x", data=b"x")
+    assert kept.data == b"x"
+    assert kept.body == "x"
+    assert InboundMessage(msisdn="1", to="2", message_id="3", type="fax").type is InboundType.UNKNOWN  # type: ignore[arg-type]
     with pytest.raises(WebhookError) as info:
-        InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.TEXT)
-    assert info.value.field == "text"
-    with pytest.raises(WebhookError) as info:
-        InboundMessage(msisdn="1", to="2", message_id="3", type="binary")  # type: ignore[arg-type]
-    assert info.value.field == "data"
-    with pytest.raises(WebhookError) as info:
-        InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.TEXT, text="x", data=b"x")
-    assert info.value.field == "data"
+        InboundMessage(msisdn="", to="2", message_id="3", type=InboundType.TEXT)
+    assert info.value.field == "msisdn"
+    with pytest.raises(TypeError, match="unreadable"):
+        InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.TEXT, unreadable="timestamp")  # type: ignore[arg-type]
     with pytest.raises(WebhookError) as info:
         InboundMessage(msisdn="1", to="2", message_id="3", type=InboundType.BINARY, data=b"", udh=b"\x05\x00")
     assert info.value.field == "udh"
@@ -290,7 +468,7 @@ def test_constructor_checks() -> None:
 def test_inbound_type_words() -> None:
     assert InboundType("binary") is InboundType.BINARY
     assert str(InboundType.UNICODE) == "unicode"
-    assert [t.value for t in InboundType] == ["text", "unicode", "binary"]
+    assert [t.value for t in InboundType] == ["text", "unicode", "binary", "unknown"]
 
 
 # --- fuzzing ---
@@ -323,7 +501,14 @@ def test_fuzz_plausible_fields(data: dict[str, str]) -> None:
             assert isinstance(message.data, bytes)
             assert isinstance(message.udh_elements, tuple)
     if error is not None:
-        assert error.field is None or error.field in WIRE_NAMES
+        # Only identity and what the message *is* (payload, header, concat group) refuse it.
+        assert error.field in STRICT, error
+    else:
+        assert dict(message.raw) == data
+        assert set(message.unreadable) <= {"message-timestamp", "timestamp"}
+
+
+STRICT = {"msisdn", "to", "messageId", "data", "udh", "concat", "concat-ref", "concat-total", "concat-part"}
 
 
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import urllib.parse
 from typing import Any
 
@@ -11,7 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import load_vector
-from smscodec import PayloadError, SignatureError
+from smscodec import (
+    ArgumentError,
+    PayloadError,
+    SignatureError,
+    decode_gsm7,
+    pack_septets,
+    split,
+    udh,
+    unpack_septets,
+)
 from smscodec.signing import sign, verify
 from smscodec.vonage import (
     FIELDS,
@@ -373,10 +383,10 @@ def test_auth_errors() -> None:
         build_send_payload(BASE, api_key="", api_secret="x")
     assert info.value.field == "api_key"
     with pytest.raises(PayloadError) as info:
-        build_send_payload(BASE, api_key="k", signature_secret="s", timestamp=-1)
+        build_send_payload(BASE, api_key="abcd1234", signature_secret="s", timestamp=-1)
     assert info.value.field == "timestamp"
     with pytest.raises(SignatureError):
-        build_send_payload(BASE, api_key="k", signature_secret="s", signature_method="sha384")
+        build_send_payload(BASE, api_key="abcd1234", signature_secret="s", signature_method="sha384")
 
 
 def test_repr_hides_secret() -> None:
@@ -403,7 +413,9 @@ def test_credentials_repr_and_validation() -> None:
         Credentials("abcd1234", signature_secret="s", signature_method="nope")
     with pytest.raises(PayloadError):
         Credentials("abcd1234", signature_secret="s").basic_auth_header()
-    assert Credentials("k", api_secret="s").basic_auth_header() == basic_auth_header("k", "s")
+    assert Credentials("abcd1234", api_secret="secret").basic_auth_header() == basic_auth_header(
+        "abcd1234", "secret"
+    )
 
 
 def test_sms_request_builds_the_same_payload() -> None:
@@ -555,3 +567,441 @@ def test_random_fields_raise_only_payload_errors(fields: dict[str, Any]) -> None
         assert isinstance(error.field, str)
     else:
         assert set(payload) <= set(FIELDS)
+
+
+# ---- issue 14, send side: the API reference's own rules -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "Acme Inc Ltd",  # 10 characters once its spaces are ignored
+        "A B C D E F G H I J K",  # 11 letters, 21 characters with spaces
+        " AcmeIncLtd ",
+        "Acme Inc 24",
+    ],
+)
+def test_alphanumeric_sender_ignores_spaces_for_its_length(sender: str) -> None:
+    # The reference: "If alphanumeric, spaces will be ignored."  Sent as given.
+    assert build_send_payload({**BASE, "from": sender})["from"] == sender
+    assert SmsRequest(sender=sender, to="447700900000", text="hi").payload()["from"] == sender
+
+
+@pytest.mark.parametrize("sender", ["A B C D E F G H I J K L", "Acme Inc Ltd UK", "ABCDEFGHIJKL "])
+def test_alphanumeric_sender_over_eleven_without_spaces(sender: str) -> None:
+    with pytest.raises(PayloadError, match=r"spaces are ignored and not counted\), got 12") as info:
+        build_send_payload({**BASE, "from": sender})
+    assert info.value.field == "from"
+
+
+@pytest.mark.parametrize("key", ["abcd123", "abcd12345", "a", "abcd1234" * 10])
+def test_api_key_is_exactly_eight_characters(key: str) -> None:
+    # The reference: api_key Min 8, Max 8.
+    for credentials in ({"api_secret": "abcdef0123456789"}, {"signature_secret": "s3cret"}):
+        with pytest.raises(PayloadError, match=f"exactly 8 characters.*got {len(key)}") as info:
+            build_send_payload(BASE, api_key=key, **credentials)  # type: ignore[arg-type]
+        assert info.value.field == "api_key"
+    with pytest.raises(PayloadError) as info:
+        Credentials(key, api_secret="abcdef0123456789")
+    assert info.value.field == "api_key"
+    with pytest.raises(PayloadError) as info:
+        Credentials(key, signature_secret="s3cret")
+    assert info.value.field == "api_key"
+
+
+@pytest.mark.parametrize("secret", ["12345", "x" * 33])
+def test_api_secret_is_six_to_thirty_two_characters(secret: str) -> None:
+    # The reference: api_secret Min 6, Max 32; the message gives the length, not the secret.
+    with pytest.raises(PayloadError, match=f"6-32 characters, got {len(secret)}") as info:
+        build_send_payload(BASE, api_key="abcd1234", api_secret=secret)
+    assert info.value.field == "api_secret"
+    assert secret not in str(info.value) + repr(info.value)
+    with pytest.raises(PayloadError) as info:
+        Credentials("abcd1234", api_secret=secret)
+    assert info.value.field == "api_secret"
+    assert secret not in str(info.value) + repr(info.value)
+
+
+def test_api_secret_edges_and_unused_secret() -> None:
+    for secret in ("123456", "x" * 32):
+        assert build_send_payload(BASE, api_key="abcd1234", api_secret=secret)["api_secret"] == secret
+    # A signed request never sends the API secret, so its format is not its business.
+    payload = build_send_payload(BASE, api_key="abcd1234", api_secret="x", signature_secret="s", timestamp=1)
+    assert "api_secret" not in payload
+    assert verify(payload, "s") is True
+
+
+# Vonage's signing methods and their hex digest lengths.
+SIG_LENGTHS = {"md5hash": 32, "md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+
+
+@pytest.mark.parametrize(("method", "length"), SIG_LENGTHS.items())
+def test_sig_lengths_per_method(method: str, length: int) -> None:
+    # The reference gives sig 16-60 characters; sha256 and sha512 HMACs are longer and are
+    # sent whole (see the payloads module docstring), never cut to fit.
+    payload = build_send_payload(
+        BASE, api_key="abcd1234", signature_secret="s3cret", signature_method=method, timestamp=1617187200
+    )
+    assert len(payload["sig"]) == length
+    assert length >= 16
+    assert (length <= 60) is (method in ("md5hash", "md5", "sha1"))
+    assert verify(payload, "s3cret", method) is True
+
+
+def test_payloads_docstring_says_which_methods_exceed_sixty() -> None:
+    from smscodec.vonage import payloads
+
+    doc = payloads.__doc__ or ""
+    assert "16-60" in doc
+    for text in ("``sha256`` (64)", "``sha512`` (128)", "status 14"):
+        assert text in doc
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"type": "binary", "udh": "050003010201"},
+        {"udh": "050003010201"},  # type inferred from the header
+        {"type": "binary", "udh": bytes.fromhex("06050415811581"), "body": b""},
+        {"type": "binary", "udh": "06050415811581", "body": ""},
+        {"type": "binary", "udh": "00"},
+    ],
+)
+def test_header_only_binary_message(fields: dict[str, Any]) -> None:
+    payload = build_send_payload({"from": "AcmeInc", "to": "447700900000", **fields})
+    assert payload["type"] == "binary"
+    assert "body" not in payload  # an empty body is no body
+    expected = fields["udh"] if isinstance(fields["udh"], str) else fields["udh"].hex().upper()
+    assert payload["udh"] == expected
+    assert list(payload) == ["from", "to", "type", "udh"]
+
+
+@pytest.mark.parametrize("body", ["", b"", bytearray()])
+def test_empty_body_alone_is_not_a_message(body: str | bytes) -> None:
+    with pytest.raises(PayloadError, match="an empty body is not a message") as info:
+        build_send_payload({**BINARY, "body": body})
+    assert info.value.field == "body"
+    with pytest.raises(PayloadError, match="body is missing") as info:
+        build_send_payload({"from": "AcmeInc", "to": "447700900000", "type": "binary"})
+    assert info.value.field == "body"
+
+
+def test_header_only_over_one_sms_names_the_header() -> None:
+    header = bytes([140]) + bytes([0x70, 138]) + b"\x00" * 138  # 141 octets, UDHL 140
+    with pytest.raises(PayloadError, match=r"got 0 \+ 141") as info:
+        build_send_payload({**BINARY, "body": None, "udh": header})
+    assert info.value.field == "udh"
+    header = bytes([139]) + bytes([0x70, 137]) + b"\x00" * 137  # exactly 140 octets
+    assert len(from_hex_str(build_send_payload({**BINARY, "body": None, "udh": header})["udh"])) == 140
+
+
+def from_hex_str(text: str) -> bytes:
+    return bytes.fromhex(text)
+
+
+# ---- values that must never escape as raw exceptions ------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["ttl", "message-class", "protocol-id"])
+@pytest.mark.parametrize("value", [10**5000, -(10**5000), 2**200], ids=["10**5000", "-10**5000", "2**200"])
+def test_huge_ints_are_payload_errors(field: str, value: int) -> None:
+    # str() of an int past 4300 digits raises ValueError; the message must not need it.
+    with pytest.raises(PayloadError) as info:
+        build(**{field.replace("-", "_"): value})
+    assert info.value.field == field
+    assert len(str(info.value)) < 200
+
+
+@pytest.mark.parametrize("stamp", [10**5000, -(10**400), 2**63], ids=["10**5000", "-10**400", "2**63"])
+def test_huge_timestamps_are_payload_errors(stamp: int) -> None:
+    with pytest.raises(PayloadError) as info:
+        build_send_payload(BASE, api_key="abcd1234", signature_secret="s", timestamp=stamp)
+    assert info.value.field == "timestamp"
+    assert len(str(info.value)) < 200
+    assert build_send_payload(BASE, api_key="abcd1234", signature_secret="s", timestamp=2**63 - 1)[
+        "timestamp"
+    ] == str(2**63 - 1)
+
+
+@pytest.mark.parametrize("field", ["to", "type", "callback"])
+def test_long_values_are_cut_short_in_messages(field: str) -> None:
+    value = "https://" + "x" * 1_000_000 if field == "callback" else "x" * 1_000_000
+    with pytest.raises(PayloadError) as info:
+        build_send_payload({**BASE, field: value})
+    assert info.value.field == field
+    assert len(str(info.value)) < 300
+
+
+def test_long_unknown_field_name_is_cut_short() -> None:
+    with pytest.raises(PayloadError) as info:
+        build_send_payload({**BASE, "x" * 100_000: "1"})
+    assert info.value.field == "x" * 100_000
+    assert len(str(info.value)) < 500
+
+
+# ---- Basic auth never rides along with a signature ------------------------------------------
+
+
+def test_signing_credentials_refuse_a_basic_header() -> None:
+    credentials = Credentials(
+        "abcd1234", api_secret="TOPSECRET1", signature_secret="TOPSECRET2", signature_method="sha256"
+    )
+    assert credentials.signs is True
+    with pytest.raises(PayloadError, match=r"Authorization header.*status 32") as info:
+        credentials.basic_auth_header()
+    assert info.value.field == "api_secret"
+    assert "TOPSECRET" not in str(info.value) + repr(info.value)
+    # What they hand out instead: a signed payload without the API secret.
+    payload = SmsRequest(sender="AcmeInc", to="447700900000", text="hi").payload(credentials, timestamp=1)
+    assert payload.signed is True
+    assert "api_secret" not in payload
+    plain = Credentials("abcd1234", api_secret="TOPSECRET1")
+    assert plain.signs is False
+    assert plain.basic_auth_header() == basic_auth_header("abcd1234", "TOPSECRET1")
+    assert SmsRequest(sender="AcmeInc", to="447700900000", text="hi").payload().signed is False
+
+
+def test_credentials_check_types() -> None:
+    with pytest.raises(TypeError):
+        Credentials(12345678)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Credentials("abcd1234", api_secret=b"secret")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Credentials("abcd1234", signature_secret="s", signature_method=None)  # type: ignore[arg-type]
+
+
+# ---- SendPayload: no way of showing it shows the secret -------------------------------------
+
+SECRET = "TopSecretValue42"
+
+
+def _payloads() -> list[SendPayload]:
+    plain = build_send_payload(BASE, api_key="abcd1234", api_secret=SECRET)
+    signed = build_send_payload(BASE, api_key="abcd1234", signature_secret=SECRET, timestamp=1)
+    return [plain, signed]
+
+
+def _shows(payload: SendPayload) -> list[str]:
+    import pprint
+
+    return [
+        repr(payload),
+        str(payload),
+        f"{payload}",
+        "%s %r" % (payload, payload),  # noqa: UP031 - the logging style
+        pprint.pformat(payload),
+        pprint.pformat(payload, width=20),
+        repr(payload.items()),
+        repr(payload.values()),
+        repr([payload]),
+        repr({"payload": payload}),
+    ]
+
+
+def test_send_payload_derivatives_stay_masked() -> None:
+    import copy as copy_module
+    import pickle
+
+    for payload in _payloads():
+        hidden = payload.get("api_secret") or payload["sig"]
+        derived = [
+            payload.copy(),
+            copy_module.copy(payload),
+            copy_module.deepcopy(payload),
+            pickle.loads(pickle.dumps(payload)),
+            payload | {"client-ref": "x"},
+            {"client-ref": "x"} | payload,
+            SendPayload.fromkeys(["api_secret"], hidden),
+        ]
+        merged = payload.copy()
+        merged |= {"client-ref": "x"}
+        derived.append(merged)
+        for item in [payload, *derived]:
+            assert type(item) is SendPayload
+            for shown in _shows(item):
+                assert hidden not in shown, shown
+                assert SECRET not in shown
+        assert payload.copy() == payload
+        assert payload.copy() is not payload
+        assert (payload | {"client-ref": "x"})["client-ref"] == "x"
+        assert ({"type": "unicode"} | payload)["type"] == payload["type"]  # the payload wins
+
+
+def test_send_payload_views_still_work_as_views() -> None:
+    payload, signed = _payloads()
+    assert dict(payload.items()) == dict(payload)
+    assert list(payload.values()) == list(dict(payload).values())
+    assert ("api_secret", SECRET) in payload.items()
+    assert SECRET in payload.values()
+    assert len(payload.items()) == len(payload)
+    assert payload.items() == dict(payload).items()
+    # The raw fields, for the HTTP client: plain containers and the form body.
+    assert dict(payload)["api_secret"] == SECRET
+    assert json.loads(json.dumps(payload))["api_secret"] == SECRET
+    assert f"api_secret={SECRET}" in encode_form(payload)
+    assert verify(signed, SECRET) is True
+
+
+def test_payload_errors_never_show_a_secret() -> None:
+    for call in (
+        lambda: build_send_payload({**BASE, "ttl": -1}, api_key="abcd1234", api_secret=SECRET),
+        lambda: build_send_payload(BASE, api_key="abcd123", api_secret=SECRET),
+        lambda: build_send_payload(BASE, api_key="abcd1234", api_secret=SECRET * 3),
+        lambda: build_send_payload(BASE, api_key="abcd1234", signature_secret=SECRET, signature_method="x"),
+        lambda: build_send_payload(BASE, api_secret=SECRET),
+        lambda: Credentials("abcd1234", api_secret=SECRET, signature_secret=SECRET).basic_auth_header(),
+        lambda: Credentials("abcd1234", signature_secret=SECRET, signature_method="sha384"),
+        lambda: encode_form({"api_secret": SECRET + "\ud800"}),
+        lambda: basic_auth_header("a:b", SECRET),
+    ):
+        with pytest.raises((PayloadError, SignatureError)) as info:
+            call()
+        assert SECRET not in str(info.value) + repr(info.value)
+
+
+# ---- SmsRequest: built once, constructed from wire fields -----------------------------------
+
+
+def test_sms_request_builds_its_message_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smscodec.vonage import payloads
+
+    calls = []
+    real = payloads._message_fields
+
+    def counting(fields: Any) -> SendPayload:
+        calls.append(fields)
+        return real(fields)
+
+    monkeypatch.setattr(payloads, "_message_fields", counting)
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text="Hello World", ttl=900000)
+    creds = Credentials("abcd1234", signature_secret="s3cret", signature_method="sha256")
+    first = request.payload(creds, timestamp=1)
+    second = request.payload(creds, timestamp=2)
+    plain = request.payload()
+    assert len(calls) == 1
+    assert (first["timestamp"], second["timestamp"]) == ("1", "2")
+    assert verify(first, "s3cret", "sha256")
+    assert verify(second, "s3cret", "sha256")
+    # Each payload is a new object: changing one changes neither the request nor the next.
+    plain["text"] = "changed"
+    assert request.payload()["text"] == "Hello World"
+
+
+def test_sms_request_from_fields() -> None:
+    fields = {
+        "from": "AcmeInc",
+        "to": "447700900000",
+        "text": "Hello World",
+        "ttl": 900000,
+        "status-report-req": True,
+        "client-ref": "ref-1",
+        "callback": None,
+    }
+    request = SmsRequest.from_fields(fields)
+    assert request == SmsRequest(
+        sender="AcmeInc",
+        to="447700900000",
+        text="Hello World",
+        ttl=900000,
+        status_report=True,
+        client_ref="ref-1",
+    )
+    assert request.payload() == build_send_payload(fields)
+    assert SmsRequest.from_fields(request.fields()) == request
+    for broken, field in (
+        ({"to": "447700900000", "text": "hi"}, "from"),
+        ({"from": "AcmeInc", "text": "hi"}, "to"),
+        ({**BASE, "ttl": 5}, "ttl"),
+        ({**BASE, "nope": 1}, "nope"),
+        ({**BASE, "api_key": "abcd1234"}, "api_key"),
+    ):
+        with pytest.raises(PayloadError) as info:
+            SmsRequest.from_fields(broken)
+        assert info.value.field == field
+    with pytest.raises(TypeError):
+        SmsRequest.from_fields([("from", "AcmeInc")])  # type: ignore[arg-type]
+
+
+def test_sms_request_payload_argument_types() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text="hi")
+    with pytest.raises(TypeError):
+        request.payload(Credentials("abcd1234", signature_secret="s"), timestamp="1")  # type: ignore[arg-type]
+    with pytest.raises(PayloadError) as info:
+        request.payload(Credentials("abcd1234", signature_secret="s"), timestamp=-1)
+    assert info.value.field == "timestamp"
+
+
+# ---- part payloads: a long text as its concatenated parts -------------------------------------
+
+# Escapes (€ { } [ ]) and Greek capitals (a 2-byte str) in every part; 4 parts of GSM-7.
+LONG_GSM = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz ΔΦΩ 0123456789 €{}[] " * 8)[:500]
+LONG_UCS2 = ("Привет, мир! 😀 " * 20)[:250]
+
+
+@pytest.mark.parametrize("bits", [8, 16])
+def test_part_payloads_gsm7(bits: int) -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=LONG_GSM, client_ref="ref-1", ttl=900000)
+    reference = 0xAB if bits == 8 else 0xABCD
+    parts = split(LONG_GSM, encoding="gsm7", reference=reference, reference_bits=bits)
+    payloads = request.part_payloads(reference=reference, reference_bits=bits)
+    assert len(payloads) == len(parts) == 4
+    fill = 1 if bits == 8 else 0  # TS 23.040 §9.2.3.24: 6-octet header -> 1 fill bit; 7 -> 0
+    for number, (payload, part) in enumerate(zip(payloads, parts, strict=True), 1):
+        header = bytes.fromhex(payload["udh"])
+        assert header == part.udh == udh.concat(reference, 4, number, bits=bits)
+        user_data = bytes.fromhex(payload["body"])
+        assert user_data == pack_septets(part.payload, fill_bits=fill)
+        assert unpack_septets(user_data, len(part.payload), fill_bits=fill) == part.payload
+        assert len(header) + len(user_data) <= 140
+        assert payload["type"] == "binary"
+        assert "text" not in payload
+        assert (payload["client-ref"], payload["ttl"], payload["from"]) == ("ref-1", "900000", "AcmeInc")
+    assert "".join(decode_gsm7(p.payload) for p in parts) == LONG_GSM
+
+
+def test_part_payloads_ucs2_signed() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=LONG_UCS2)
+    creds = Credentials("abcd1234", signature_secret="s3cret", signature_method="sha512")
+    payloads = request.part_payloads(creds, reference=7, timestamp=1617187200)
+    parts = split(LONG_UCS2, encoding="ucs2", reference=7)
+    assert len(payloads) == len(parts) > 1
+    for number, (payload, part) in enumerate(zip(payloads, parts, strict=True), 1):
+        assert bytes.fromhex(payload["udh"]) == udh.concat(7, len(parts), number)
+        assert bytes.fromhex(payload["body"]) == part.payload  # UTF-16BE
+        assert verify(payload, "s3cret", "sha512") is True
+    assert "".join(bytes.fromhex(p["body"]).decode("utf-16-be") for p in payloads) == LONG_UCS2
+
+
+def test_part_payloads_selection_and_single_parts() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=LONG_GSM)
+    everything = request.part_payloads(reference=3)
+    assert request.part_payloads(reference=3, parts=[4, 2, 2]) == (everything[1], everything[3])
+    assert request.part_payloads(reference=3, parts=()) == ()
+    for bad in ([0], [5], [-1], [10**5000]):
+        with pytest.raises(ArgumentError) as info:
+            request.part_payloads(reference=3, parts=bad)
+        assert info.value.argument == "parts"
+    with pytest.raises(TypeError):
+        request.part_payloads(reference=3, parts=[1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        request.part_payloads(reference=3, parts=2)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError):
+        request.part_payloads(reference=256)
+    # One part: the request as it is (no header needed), text or binary.
+    short = SmsRequest(sender="AcmeInc", to="447700900000", text="Hello")
+    assert short.part_payloads(reference=3) == (short.payload(),)
+    binary = SmsRequest(sender="AcmeInc", to="447700900000", body=b"\x01\x02", udh=b"\x00")
+    assert binary.part_payloads(reference=3) == (binary.payload(),)
+
+
+@given(st.text(st.sampled_from("AB z9-!. "), min_size=1, max_size=30))
+def test_alphanumeric_sender_length_counts_everything_but_spaces(sender: str) -> None:
+    if not sender.strip() or sender.lstrip("+").isdigit():
+        return  # blank (refused) or numeric (E.164 rules): not this property
+    visible = len(sender.replace(" ", ""))
+    if visible > 11:
+        with pytest.raises(PayloadError, match=f"got {visible}$") as info:
+            build_send_payload({**BASE, "from": sender})
+        assert info.value.field == "from"
+    else:
+        assert build_send_payload({**BASE, "from": sender})["from"] == sender

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import tracemalloc
 from datetime import datetime, timezone
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from smscodec.errors import ArgumentError, WebhookError
 from smscodec.vonage.inbound import ConcatInfo, InboundMessage, InboundType, parse_inbound
-from smscodec.vonage.reassembly import Reassembler
+from smscodec.vonage.reassembly import PartStatus, Reassembler
 
 TEXTS = ["It was the best of times, ", "it was the worst of times, ", "it was the age of wisdom."]
 
@@ -339,3 +340,169 @@ def test_joined_message_is_a_valid_inbound_message() -> None:
     fields = {f: getattr(whole, f) for f in whole.__dataclass_fields__}
     assert InboundMessage(**fields) == whole
     assert ConcatInfo(reference="08B5", total=2, part=1) == part(1, 2).concat
+
+
+# --- add_part: which None it was ---------------------------------------------------------
+
+
+def test_add_part_tells_pending_duplicate_and_complete_apart() -> None:
+    r = Reassembler()
+    first = r.add_part(part(1))
+    assert (first.status, first.message, first.error) == (PartStatus.PENDING, None, None)
+    assert first.part == part(1)
+    assert not first.complete
+    again = r.add_part(part(1))
+    assert again.status is PartStatus.DUPLICATE
+    assert again.message is None
+    assert r.add_part(part(3)).status is PartStatus.PENDING
+    done = r.add_part(part(2))
+    assert done.complete
+    assert done.status is PartStatus.COMPLETE
+    assert done.message is not None
+    assert done.message.text == "".join(TEXTS)
+    # A retry after completion is a duplicate too; add() still answers None for all three.
+    assert r.add_part(part(2)).status is PartStatus.DUPLICATE
+    assert r.add(part(2)) is None
+    single = parse_inbound({"msisdn": "1", "to": "2", "messageId": "3", "type": "text", "text": "hi"})
+    straight = r.add_part(single)
+    assert straight.status is PartStatus.COMPLETE
+    assert straight.message is single
+    assert str(PartStatus.DUPLICATE) == "duplicate"
+    assert PartStatus("pending") is PartStatus.PENDING
+
+
+def test_add_parts_feeds_a_batch_and_refuses_only_the_bad_parts() -> None:
+    r = Reassembler(max_parts=10)
+    too_many = part(1, 11, reference="big")
+    binary = parse_inbound(
+        {"msisdn": "447700900001", "to": "447700900000", "messageId": "b", "type": "binary", "data": "00",
+         "udh": "050003AA0302", "concat-ref": "08B5", "concat-total": "3", "concat-part": "2"}
+    )  # fmt: skip
+    results = r.add_parts([part(1), too_many, part(2), binary, part(3)])
+    assert [x.status for x in results] == [
+        PartStatus.PENDING,
+        PartStatus.REFUSED,
+        PartStatus.PENDING,
+        PartStatus.REFUSED,
+        PartStatus.COMPLETE,
+    ]
+    assert results[1].error is not None
+    assert results[1].error.field == "concat-total"
+    assert results[3].error is not None
+    assert results[3].error.field == "type"
+    assert results[4].message is not None
+    assert results[4].message.text == "".join(TEXTS)
+    assert r.add_parts([]) == []
+    # A wrong type anywhere refuses the whole batch before anything is added.
+    with pytest.raises(TypeError, match="InboundMessage"):
+        r.add_parts([part(1, reference="new"), "not a message"])  # type: ignore[list-item]
+    assert r.pending == 0
+
+
+# --- bounded by bytes --------------------------------------------------------------------
+
+
+def big_part(message: int, number: int, total: int = 254) -> InboundMessage:
+    # What a webhook body may carry (64 KiB of text), far past a real part's 160 characters.
+    return InboundMessage(
+        msisdn="447700900001",
+        to="447700900000",
+        message_id=f"{message}-{number}",
+        type=InboundType.TEXT,
+        text=chr(0x41 + message) * 65_536,  # a new string each time
+        concat=ConcatInfo(reference=str(message), total=total, part=number),
+    )
+
+
+def test_pending_bytes_are_bounded_and_nothing_is_lost() -> None:
+    """The issue's case: 8 pending messages of 254 parts of 64 KiB held 116 MB."""
+    r = Reassembler()  # the default bound: 32 MiB
+    bound = 32 * 1024 * 1024
+    handed_back: list[str] = []
+    tracemalloc.start()
+    try:
+        for number in range(1, 255):
+            for message in range(8):
+                assert r.add(big_part(message, number)) is None
+            assert r.pending_bytes <= bound
+            if number % 16 == 0:  # as a receiver does: collect what was given up on
+                handed_back += [p.message_id for group in r.expire() for p in group]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 48 * 1024 * 1024  # was 116 MB and more
+    held = [p.message_id for group in r.flush() for p in group]
+    assert r.discarded == 0
+    assert sorted(handed_back + held) == sorted(f"{m}-{n}" for m in range(8) for n in range(1, 255))
+
+
+def test_a_part_too_big_to_hold_is_handed_back() -> None:
+    r = Reassembler(max_pending_bytes=10_000)
+    small = part(1, 2, reference="small")
+    assert r.add_part(small).status is PartStatus.PENDING
+    result = r.add_part(big_part(0, 1, total=2))
+    assert result.status is PartStatus.EVICTED
+    assert r.pending == 0  # the small one went first, to make room...
+    # ...into the evicted queue, bounded by bytes too: the newest evicted message stays,
+    # the small one is dropped and counted.
+    assert r.discarded == 1
+    assert r.expire() == [[big_part(0, 1, total=2)]]
+    # With room for both, both are handed back.
+    r = Reassembler(max_pending_bytes=70_000)
+    r.add(small)
+    assert r.add_part(big_part(0, 1, total=2)).status is PartStatus.PENDING
+    assert r.add_part(big_part(1, 1, total=2)).status is PartStatus.PENDING
+    assert r.expire() == [[small], [big_part(0, 1, total=2)]]
+
+
+def test_a_real_part_weighs_about_one_kibibyte() -> None:
+    # The default bound's arithmetic: a full GSM-7 part, through the parser (raw fields kept).
+    fields = {
+        "msisdn": "447700900001",
+        "to": "447700900000",
+        "messageId": "0A0000001234567B",
+        "type": "text",
+        "text": "x" * 153,
+        "keyword": "XXXX",
+        "message-timestamp": "2024-05-01 10:00:01",
+        "timestamp": "1714557601",
+        "nonce": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        "sig": "f" * 64,
+        "api-key": "abcd1234",
+        "concat": "true",
+        "concat-ref": "08B5",
+        "concat-total": "3",
+        "concat-part": "1",
+    }
+    r = Reassembler()
+    r.add(parse_inbound(fields))
+    assert 600 <= r.pending_bytes <= 1024
+    assert 10_000 * 3 * r.pending_bytes <= 32 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"max_pending_bytes": 0}, ArgumentError, "max_pending_bytes is 0"),
+        ({"max_pending_bytes": 1.5}, TypeError, "max_pending_bytes must be int"),
+        ({"completed_ttl": math.nan}, ArgumentError, "completed_ttl"),
+        ({"completed_ttl": "1"}, TypeError, "completed_ttl must be a number"),
+        ({"store": {}}, TypeError, "store must be a Store"),
+        ({"namespace": 1}, TypeError, "namespace must be str"),
+        ({"namespace": "a{b}"}, ArgumentError, "namespace"),
+    ],
+)
+def test_new_constructor_arguments(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        Reassembler(**kwargs)  # type: ignore[arg-type]
+
+
+def test_completed_ids_are_forgotten_after_completed_ttl() -> None:
+    clock = FakeClock()
+    r = Reassembler(clock=clock, completed_ttl=100)
+    r.add(part(1, 2))
+    assert r.add(part(2, 2)) is not None
+    clock.now += 99
+    assert r.add_part(part(1, 2)).status is PartStatus.DUPLICATE
+    clock.now += 1  # Vonage stopped retrying: the same ids now start a new message
+    assert r.add_part(part(1, 2)).status is PartStatus.PENDING

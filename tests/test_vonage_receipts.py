@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import load_vector
 from smscodec.errors import WebhookError
+from smscodec.vonage import RawFields, _wire
 from smscodec.vonage.receipts import (
     DeliveryErrorCode,
     DeliveryReceipt,
@@ -192,14 +193,31 @@ def test_delivery_status_values_and_finality() -> None:
     assert {s for s in DeliveryStatus if not s.is_final} == {DeliveryStatus.ACCEPTED, DeliveryStatus.BUFFERED}
 
 
-def test_status_word_is_case_insensitive_but_must_be_known() -> None:
-    assert (
-        parse_delivery_receipt("msisdn=1&to=2&messageId=3&status=DELIVERED").status
-        is DeliveryStatus.DELIVERED
-    )
-    with pytest.raises(WebhookError, match="expected one of: accepted, buffered") as info:
-        parse_delivery_receipt("msisdn=1&to=2&messageId=3&status=delivrd")
-    assert info.value.field == "status"
+def test_status_word_any_case_and_unknown_words_kept() -> None:
+    upper = parse_delivery_receipt("msisdn=1&to=2&messageId=3&status=DELIVERED")
+    assert upper.status is DeliveryStatus.DELIVERED
+    assert upper.status_word == "DELIVERED"  # always the wire word, as sent
+    assert upper.status_known
+    assert upper.is_final
+    assert upper.delivered
+    # Issue 14: an unknown but plausible word is kept, never an error that loses the receipt.
+    for word in ("submitted", "DELIVRD", "delivrd", "sent", "teleported", "x" * 200):
+        receipt = parse_delivery_receipt(
+            {"msisdn": "1", "to": "2", "messageId": "3", "status": word, "price": "0.0333", "err-code": "4"}
+        )
+        assert receipt.status is DeliveryStatus.UNKNOWN
+        assert receipt.status_word == word
+        assert receipt.raw["status"] == word
+        assert not receipt.status_known
+        # It may be an intermediate word: a later receipt must still settle the part.
+        assert not receipt.is_final
+        assert not receipt.delivered
+        assert (receipt.message_id, receipt.price, receipt.err_code) == ("3", Decimal("0.0333"), 4)
+    # The real word "unknown" is known, and final.
+    real = parse_delivery_receipt("msisdn=1&to=2&messageId=3&status=unknown")
+    assert real.status is DeliveryStatus.UNKNOWN
+    assert real.status_known
+    assert real.is_final
 
 
 # "Delivery receipts" guide, "DLR error codes"; the guide says "retry" for 2, 7 and 8.
@@ -297,10 +315,92 @@ def test_required_field_missing_or_empty(name: str) -> None:
     ],
 )
 def test_malformed_field(field: str, value: str, expected: str) -> None:
+    # The field's reader refuses the value, naming the wire field...
+    reader = {
+        "err-code": _wire.parse_int,
+        "price": _wire.parse_decimal,
+        "message-timestamp": _wire.parse_message_timestamp,
+        "scts": _wire.parse_scts,
+        "timestamp": lambda v, n: _wire.parse_int(v, n, max_digits=12),
+    }[field]
     with pytest.raises(WebhookError, match=expected) as info:
-        parse_delivery_receipt({**VALID, field: value})
+        reader(value, field)
     assert info.value.field == field
     assert field in str(info.value)
+    # ...and the receipt is not lost for it (issue 14): the field is None, named in
+    # unreadable, its value kept in raw, every other field read.
+    receipt = parse_delivery_receipt({**VALID, field: value, "client-ref": "c"})
+    attribute = field.replace("-", "_")
+    assert getattr(receipt, attribute) is None
+    assert receipt.unreadable == (field,)
+    assert receipt.raw[field] == value
+    assert (receipt.message_id, receipt.status, receipt.client_ref) == (
+        VALID["messageId"],
+        DeliveryStatus.DELIVERED,
+        "c",
+    )
+
+
+def test_several_unreadable_fields_in_reading_order() -> None:
+    receipt = parse_delivery_receipt(
+        {
+            **VALID,
+            "timestamp": "soon",
+            "price": "cheap",
+            "err-code": "x",
+            "scts": "y",
+            "message-timestamp": "z",
+        }
+    )
+    assert receipt.unreadable == ("price", "err-code", "scts", "message-timestamp", "timestamp")
+    assert (receipt.price, receipt.err_code, receipt.scts, receipt.message_timestamp, receipt.timestamp) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_json_object_in_an_optional_field_is_kept_raw() -> None:
+    # The API reference's own inbound example has "message-timestamp": {}; a receipt with
+    # one (or an array) parses, the field None and its JSON text kept.
+    body = json.dumps(
+        {**VALID, "message-timestamp": {}, "network-code": [1, "x"], "client-ref": {"a": [None]}}
+    )
+    receipt = parse_delivery_receipt(body)
+    assert receipt.message_timestamp is None
+    assert receipt.network_code is None
+    assert receipt.client_ref is None
+    assert receipt.unreadable == ("network-code", "message-timestamp", "client-ref")
+    assert receipt.raw["message-timestamp"] == "{}"
+    assert receipt.raw["network-code"] == '[1,"x"]'
+    assert receipt.raw["client-ref"] == '{"a":[null]}'
+    assert receipt.raw.nested == {"message-timestamp", "network-code", "client-ref"}
+    # The same from a framework's decoded JSON.
+    decoded = parse_delivery_receipt({**VALID, "message-timestamp": {}})
+    assert decoded.message_timestamp is None
+    assert decoded.raw["message-timestamp"] == "{}"
+
+
+def test_raw_is_every_field_as_received() -> None:
+    receipt = parse_delivery_receipt(DOCS_DLR_QUERY + "&future-field=x&sig=ABCDEF0123456789ABCDEF0123456789")
+    assert dict(receipt.raw) == {
+        **dict(urllib.parse.parse_qsl(DOCS_DLR_QUERY)),
+        "future-field": "x",
+        "sig": "ABCDEF0123456789ABCDEF0123456789",
+    }
+    assert isinstance(receipt.raw, RawFields)
+    with pytest.raises(TypeError):
+        receipt.raw["to"] = "x"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        receipt.raw.nested = frozenset()  # type: ignore[misc]
+    # Never in the repr, and its own repr hides the signature.
+    assert "ABCDEF0123456789" not in repr(receipt)
+    assert "ABCDEF0123456789" not in repr(receipt.raw)
+    assert "'sig': <redacted>" in repr(receipt.raw)
+    # Equal receipts whatever the shape; raw is not compared.
+    assert parse_delivery_receipt(json.loads(DOCS_DLR_JSON)) == parse_delivery_receipt(DOCS_DLR_QUERY)
 
 
 def test_scts_with_seconds_is_tolerated() -> None:
@@ -336,8 +436,8 @@ def test_too_many_fields() -> None:
     [
         ("msisdn=1&msisdn=2&to=2&messageId=3&status=delivered", "msisdn", "appears more than once"),
         ('{"msisdn": "1", "msisdn": "1", "to": "2"}', "msisdn", "appears more than once"),
-        ('{"msisdn": ["1"], "to": "2"}', "msisdn", "is an array"),
-        ('{"msisdn": {"a": "1"}, "to": "2"}', "msisdn", "is an object"),
+        ('{"msisdn": ["1"], "to": "2"}', "msisdn", "is a JSON object or array"),
+        ('{"msisdn": {"a": "1"}, "to": "2"}', "msisdn", "is a JSON object or array"),
         ('{"msisdn": "1",', None, "JSON body is malformed"),
         ('["msisdn", "1"]', None, "is an array, expected one object"),
         ("[]", None, "is an array"),
@@ -418,9 +518,30 @@ def test_constructor_normalises_and_validates() -> None:
             message_timestamp=datetime(2020, 1, 1),
         )
     assert info.value.field == "message-timestamp"
+    # An unknown word is kept (issue 14); an empty one, or a word contradicting status, is not.
+    sent = DeliveryReceipt(msisdn="1", to="2", message_id="3", status="sent")  # type: ignore[arg-type]
+    assert (sent.status, sent.status_word) == (DeliveryStatus.UNKNOWN, "sent")
+    assert (
+        DeliveryReceipt(msisdn="1", to="2", message_id="3", status=DeliveryStatus.FAILED).status_word
+        == "failed"
+    )
     with pytest.raises(WebhookError) as info:
-        DeliveryReceipt(msisdn="1", to="2", message_id="3", status="sent")  # type: ignore[arg-type]
+        DeliveryReceipt(msisdn="1", to="2", message_id="3", status="")  # type: ignore[arg-type]
     assert info.value.field == "status"
+    with pytest.raises(WebhookError) as info:
+        DeliveryReceipt(
+            msisdn="1", to="2", message_id="3", status=DeliveryStatus.FAILED, status_word="delivered"
+        )
+    assert info.value.field == "status"
+    with pytest.raises(TypeError, match="raw must be a mapping"):
+        DeliveryReceipt(msisdn="1", to="2", message_id="3", status=DeliveryStatus.FAILED, raw=[1])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="raw fields map str to str"):
+        DeliveryReceipt(msisdn="1", to="2", message_id="3", status=DeliveryStatus.FAILED, raw={"a": 1})  # type: ignore[dict-item]
+    by_hand = DeliveryReceipt(
+        msisdn="1", to="2", message_id="3", status=DeliveryStatus.FAILED, raw={"a": "b"}
+    )
+    assert isinstance(by_hand.raw, RawFields)
+    assert dict(by_hand.raw) == {"a": "b"}
 
 
 def test_receipts_are_frozen_hashable_and_picklable() -> None:
@@ -429,11 +550,17 @@ def test_receipts_are_frozen_hashable_and_picklable() -> None:
         receipt.status = DeliveryStatus.DELIVERED  # type: ignore[misc]
     assert hash(receipt) == hash(parse_delivery_receipt(dlr_vector()))
     assert pickle.loads(pickle.dumps(receipt)) == receipt
+    # raw survives pickling too (it is not compared: check it by hand).
+    again = pickle.loads(pickle.dumps(receipt))
+    assert again.raw == receipt.raw
+    assert isinstance(again.raw, RawFields)
+    assert again.status_word == receipt.status_word
+    assert again.unreadable == receipt.unreadable
     with pytest.raises(WebhookError) as info:
-        parse_delivery_receipt({**VALID, "err-code": "x"})
+        parse_delivery_receipt({**VALID, "messageId": ""})
     error = info.value
     copy = pickle.loads(pickle.dumps(error))
-    assert (type(copy), str(copy), copy.field) == (WebhookError, str(error), "err-code")
+    assert (type(copy), str(copy), copy.field) == (WebhookError, str(error), "messageId")
 
 
 # --- fuzzing: a receipt or WebhookError, nothing else ---
@@ -455,15 +582,23 @@ SCALARS = st.one_of(
 
 @given(st.dictionaries(st.sampled_from(WIRE_NAMES), PLAUSIBLE))
 def test_fuzz_plausible_fields(data: dict[str, str]) -> None:
-    try:
-        receipt = parse_delivery_receipt(data)
-    except WebhookError as exc:
-        error: WebhookError | None = exc
-    else:
-        error = None
-        assert receipt.message_id == data["messageId"]
-    if error is not None:
-        assert error.field is None or error.field in WIRE_NAMES
+    identity = ("msisdn", "to", "messageId", "status")
+    if not all(data.get(name) for name in identity):
+        # Only a missing or empty identity field (or status) makes a receipt unparseable.
+        with pytest.raises(WebhookError) as info:
+            parse_delivery_receipt(data)
+        assert info.value.field in identity
+        return
+    receipt = parse_delivery_receipt(data)
+    assert receipt.message_id == data["messageId"]
+    assert receipt.status_word == data["status"]
+    assert dict(receipt.raw) == data
+    # Every optional field present is read, or named unreadable: never silently dropped.
+    for name, value in data.items():
+        if name in identity or name == "sig" or not value:
+            continue
+        attribute = "network_code" if name == "network-code" else name.replace("-", "_")
+        assert (getattr(receipt, attribute) is not None) != (name in receipt.unreadable), name
 
 
 @given(

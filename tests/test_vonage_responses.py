@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smscodec import ArgumentError
+from smscodec import ArgumentError, pack_septets, split, udh
+from smscodec.signing import verify
 from smscodec.vonage import (
     AccountError,
     AuthenticationError,
+    Credentials,
     DestinationError,
     InvalidRequestError,
     ResponseError,
@@ -21,9 +23,11 @@ from smscodec.vonage import (
     SendResponse,
     SentMessage,
     ServerError,
+    SmsRequest,
     StatusCode,
     ThrottledError,
     parse_send_response,
+    resend_refused_parts,
 )
 
 # The API reference's example (schemas SMS / Message).
@@ -487,3 +491,171 @@ xml_fragments = st.lists(
 @given(xml_fragments)
 def test_fuzz_xml_fragments(parts: list[str]) -> None:
     _parse_or_library_error("".join(parts), "xml")
+
+
+# ---- duplicate JSON keys -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        # The example: read with the last key winning, it is a success.
+        ('{"messages":[{"status":"5"}],"messages":[{"status":"0"}]}', "messages"),
+        ('{"message-count":"1","message-count":"2","messages":[{"status":"0"}]}', "message-count"),
+        ('{"messages":[{"status":"5","status":"0"}]}', "status"),
+        ('{"messages":[{"status":"0","message-price":"9.99","message-price":"0.01"}]}', "message-price"),
+        ('{"messages":[{"status":"0","to":"447700900000","to":"447700900001"}]}', "to"),
+        ('{"messages":[{"status":"0","extra":{"a":1,"a":2}}]}', "a"),  # any depth
+        ('{"messages":[{"status":"0"}],"x":[[{"deep":{"k":1,"k":1}}]]}', "k"),  # even equal values
+    ],
+)
+def test_json_duplicate_keys_refused_at_every_depth(body: str, key: str) -> None:
+    for data in (body, body.encode()):
+        with pytest.raises(ResponseError, match=f"the key '{key}' twice") as info:
+            parse_send_response(data)
+        assert info.value.field == key
+
+
+def test_json_duplicate_long_key_is_cut_short() -> None:
+    key = "k" * 10_000
+    with pytest.raises(ResponseError) as info:
+        parse_send_response(json.dumps({"messages": []})[:-1] + f', "{key}": 1, "{key}": 2}}')
+    assert info.value.field == key
+    assert len(str(info.value)) < 200
+
+
+def test_xml_duplicates_still_refused() -> None:
+    # The XML parser's behaviour that the JSON parser now matches.
+    body = (
+        "<mt-submission-response><messages><message><status>5</status><status>0</status>"
+        "</message></messages></mt-submission-response>"
+    )
+    with pytest.raises(ResponseError, match="two status elements") as info:
+        parse_send_response(body, "xml")
+    assert info.value.field == "status"
+
+
+def _with_duplicate(data: dict[str, object], key: str) -> str:
+    # json.dumps cannot write a duplicate: add one by hand at the top level.
+    text = json.dumps(data)
+    return text[:-1] + f", {json.dumps(key)}: {json.dumps(data.get(key, 0))}}}"
+
+
+@given(response_like, st.sampled_from(["messages", "message-count", "zz"]))
+def test_fuzz_duplicate_top_level_key_never_parses(data: dict[str, object], key: str) -> None:
+    body = _with_duplicate({**data, key: data.get(key, "1")}, key)
+    with pytest.raises(ResponseError) as info:
+        parse_send_response(body)
+    # The duplicate is seen while the JSON is read, before any field is looked at; only a
+    # refused constant (Infinity) inside the same text can be met first.
+    if "Infinity" not in body:
+        assert info.value.field == key
+
+
+# ---- partly refused multi-part sends ----------------------------------------------------------
+
+# 4 parts of GSM-7 (153 septets each but the last), escapes and Greek capitals included.
+FOUR_PARTS = ("The quick brown fox jumps over the lazy dog; ΔΦΩ €5 {ok} [x] ~^ 0123456789. " * 7)[:520]
+REF = 0x5A
+
+
+def _response(statuses: list[int]) -> SendResponse:
+    entries = [
+        {"to": "447700900000", "message-id": f"ID{i}", "status": str(s)}
+        if s == 0
+        else {"status": str(s), "error-text": "Throughput Rate Exceeded"}
+        for i, s in enumerate(statuses)
+    ]
+    return parse_send_response(json.dumps({"message-count": str(len(entries)), "messages": entries}))
+
+
+def test_four_part_message_part_two_throttled() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=FOUR_PARTS, client_ref="order-17")
+    parts = split(FOUR_PARTS, encoding="gsm7", reference=REF)
+    assert len(parts) == 4
+    sent = request.part_payloads(reference=REF)  # how the message went out: one request per part
+    responses = [_response([0]), _response([1]), _response([0]), _response([0])]
+    single = _response([0, 1, 0, 0])
+    assert single.refused_parts == (2,)
+    assert responses[1].messages[0].status.retryable is True  # type: ignore[union-attr]
+    for response in (responses, single):
+        resend = resend_refused_parts(request, response, reference=REF)
+        assert list(resend) == [2]
+        payload = resend[2]
+        assert payload["type"] == "binary"
+        assert payload == sent[1]  # the very part that was refused, nothing else
+        header = bytes.fromhex(payload["udh"])
+        assert header == bytes.fromhex("0500035A0402")  # IEI 0, length 3, ref 0x5A, 4 parts, part 2
+        assert payload["body"] == pack_septets(parts[1].payload, fill_bits=1).hex().upper()
+        # The concatenation reference is the one the other parts carry.
+        (concat,) = udh.parse(header)
+        others = [udh.parse(bytes.fromhex(p["udh"]))[0] for n, p in enumerate(sent, 1) if n != 2]
+        assert {c.reference for c in others} == {concat.reference} == {REF}  # type: ignore[attr-defined]
+        assert [c.sequence for c in others] == [1, 3, 4]  # type: ignore[attr-defined]
+        assert {c.total for c in [concat, *others]} == {4}  # type: ignore[attr-defined]
+        assert payload["client-ref"] == "order-17"
+        assert len(header) + len(bytes.fromhex(payload["body"])) <= 140
+
+
+def test_resend_signed_with_fields_mapping_and_several_refused() -> None:
+    fields = {"from": "AcmeInc", "to": "447700900000", "text": FOUR_PARTS, "type": "text"}
+    creds = Credentials("abcd1234", signature_secret="s3cret", signature_method="sha256")
+    resend = resend_refused_parts(
+        fields, _response([5, 0, 1, 0]), reference=REF, credentials=creds, timestamp=1617187200
+    )
+    assert list(resend) == [1, 3]
+    for number, payload in resend.items():
+        assert payload["udh"] == f"0500035A040{number}"
+        assert payload["timestamp"] == "1617187200"
+        assert verify(payload, "s3cret", "sha256") is True
+        assert "api_secret" not in payload
+
+
+def test_resend_unicode_and_sixteen_bit_references() -> None:
+    text = "Заказ отправлен 📦 " * 12
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=text)
+    parts = split(text, encoding="ucs2", reference=0x1234, reference_bits=16)
+    statuses = [0] * len(parts)
+    statuses[-1] = 1
+    resend = resend_refused_parts(request, _response(statuses), reference=0x1234, reference_bits=16)
+    assert list(resend) == [len(parts)]
+    payload = resend[len(parts)]
+    assert bytes.fromhex(payload["udh"]) == udh.concat(0x1234, len(parts), len(parts), bits=16)
+    assert bytes.fromhex(payload["body"]) == parts[-1].payload
+
+
+def test_resend_nothing_refused_and_single_part() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=FOUR_PARTS)
+    assert resend_refused_parts(request, _response([0, 0, 0, 0]), reference=REF) == {}
+    short = SmsRequest(sender="AcmeInc", to="447700900000", text="Hello")
+    assert resend_refused_parts(short, _response([1]), reference=REF) == {1: short.payload()}
+    assert resend_refused_parts(short, [_response([0])], reference=REF) == {}
+
+
+def test_resend_response_must_match_the_parts() -> None:
+    request = SmsRequest(sender="AcmeInc", to="447700900000", text=FOUR_PARTS)
+    with pytest.raises(ArgumentError, match="3 entries but the message has 4 parts") as info:
+        resend_refused_parts(request, _response([0, 1, 0]), reference=REF)
+    assert info.value.argument == "response"
+    with pytest.raises(ArgumentError, match="refused the request as a whole"):
+        resend_refused_parts(request, _response([4]), reference=REF)
+    with pytest.raises(ArgumentError, match="2 responses"):
+        resend_refused_parts(request, [_response([0]), _response([1])], reference=REF)
+    with pytest.raises(ArgumentError):
+        resend_refused_parts(request, _response([0, 1, 0, 0]), reference=256)
+    with pytest.raises(TypeError):
+        resend_refused_parts(request, [_response([0]), "x"], reference=REF)  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        resend_refused_parts(request, "response", reference=REF)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        resend_refused_parts("text", _response([0]), reference=REF)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        resend_refused_parts(request, _response([0, 1, 0, 0]))  # type: ignore[call-arg]
+
+
+def test_resend_choices_are_documented() -> None:
+    doc = resend_refused_parts.__doc__ or ""
+    assert "Resend everything" in doc
+    assert "Resend only the refused parts" in doc
+    assert "billed twice" in doc
+    assert "reference that the response does not report" in doc

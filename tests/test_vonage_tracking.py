@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,8 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smscodec.errors import ArgumentError
 from smscodec.vonage.receipts import DeliveryReceipt, DeliveryStatus, parse_delivery_receipt
 from smscodec.vonage.responses import parse_send_response
+from smscodec.vonage.stores import MemoryStore, Store, StoreError
 from smscodec.vonage.tracking import DeliveryState, DeliveryTracker, PartState
 
 # A send response for a 3-part text, shaped like the SMS API reference's example.
@@ -264,3 +267,125 @@ def test_threads() -> None:
         th.join()
     assert t.delivered
     assert t.total_cost == Decimal("0.03")
+
+
+# --- over each store (memory, SQLite, a real redis-server: tests/_servers.py) ------------
+
+SEND = json.dumps(
+    {
+        "message-count": "2",
+        "messages": [
+            {"to": "447700900000", "message-id": f"ID-{n}", "status": "0", "message-price": "0.0333"}
+            for n in (1, 2)
+        ],
+    }
+)
+
+
+def dlr(message_id: str, status: str, price: str | None = None) -> DeliveryReceipt:
+    fields = {
+        "msisdn": "447700900000",
+        "to": "Acme",
+        "messageId": message_id,
+        "status": status,
+        "err-code": "0",
+        "message-timestamp": "2024-05-01 10:00:00",
+        "scts": "2405011000",
+    }
+    if price is not None:
+        fields["price"] = price
+    return parse_delivery_receipt(fields)
+
+
+def test_tracker_state_is_shared_by_workers(store_factory: Callable[[], Store]) -> None:
+    sender = DeliveryTracker(parse_send_response(SEND), store=store_factory())
+    other = store_factory()  # a webhook worker
+    early = dlr("ID-2", "accepted")
+    # A receipt for an id nobody registered is still kept.
+    assert DeliveryTracker.record(dlr("NOBODY", "delivered"), store=other) is None
+    found = DeliveryTracker.record(early, store=other)
+    assert found is not None
+    assert found.message_ids == ("ID-1", "ID-2")
+    DeliveryTracker.record(dlr("ID-1", "delivered", "0.04"), store=other)
+    DeliveryTracker.record(dlr("ID-2", "delivered", "0.05"), store=other)
+    DeliveryTracker.record(dlr("ID-2", "failed"), store=other)
+    # The sender's own tracker sees what the other worker recorded; first final stands.
+    assert sender.delivered
+    assert sender.total_cost == Decimal("0.09")
+    assert sender.parts[1].receipt == dlr("ID-2", "delivered", "0.05")  # equal after the round trip
+    rebuilt = DeliveryTracker.find("ID-1", store=other)
+    assert rebuilt is not None
+    assert [p.state for p in rebuilt.parts] == [p.state for p in sender.parts]
+    assert DeliveryTracker.find("NOBODY", store=other) is None
+
+
+def test_a_receipt_that_overtakes_the_send_is_kept(store_factory: Callable[[], Store]) -> None:
+    worker = store_factory()
+    assert DeliveryTracker.record(dlr("ID-1", "delivered"), store=worker) is None
+    tracker = DeliveryTracker(parse_send_response(SEND), store=store_factory())
+    assert tracker.parts[0].state.value == "delivered"
+    assert tracker.pending
+
+
+def test_mixed_receipts_from_several_workers(store_factory: Callable[[], Store]) -> None:
+    """The first scenario of this file, with each receipt recorded by another worker."""
+    t = DeliveryTracker(parse_send_response(THREE_PARTS), store=store_factory())
+    workers = [store_factory() for _ in range(3)]
+    feed = [
+        (IDS[0], "delivered", "0.03500000"),
+        (IDS[1], "accepted", None),
+        (IDS[2], "failed", "0.03330000"),
+        (IDS[1], "delivered", "0.03400000"),
+        (IDS[1], "expired", None),  # after a final one: ignored, but...
+    ]
+    for n, (message_id, status, price) in enumerate(feed):
+        found = DeliveryTracker.record(receipt(message_id, status, price), store=workers[n % 3])
+        assert found is not None
+        assert found.message_ids == tuple(IDS)
+    assert t.state is DeliveryState.FAILED
+    assert [p.status for p in t.parts] == [
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.FAILED,
+    ]
+    assert t.total_cost == Decimal("0.03500000") + Decimal("0.03400000") + Decimal("0.03330000")
+    assert t.parts[2].receipt == receipt(IDS[2], "failed", "0.03330000")
+
+
+def test_threads_over_each_store(store_factory: Callable[[], Store]) -> None:
+    t = DeliveryTracker(parse_send_response(THREE_PARTS), store=store_factory())
+    receipts = [receipt(i, w, "0.01") for i in IDS for w in ("accepted", "buffered", "delivered")] * 2
+
+    def feed(chunk: list[DeliveryReceipt]) -> None:
+        mine = store_factory()
+        for r in chunk:
+            assert DeliveryTracker.record(r, store=mine) is not None
+
+    threads = [threading.Thread(target=feed, args=(receipts[i::3],)) for i in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert t.delivered
+    assert t.total_cost == Decimal("0.03")
+
+
+def test_store_arguments() -> None:
+    with pytest.raises(TypeError, match="store must be a Store"):
+        DeliveryTracker(parse_send_response(THREE_PARTS), store={})  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="ttl"):
+        DeliveryTracker(parse_send_response(THREE_PARTS), ttl=0)
+    with pytest.raises(TypeError, match="DeliveryReceipt"):
+        DeliveryTracker.record({"messageId": "x"}, store=MemoryStore())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="message_id must be str"):
+        DeliveryTracker.find(5, store=MemoryStore())  # type: ignore[arg-type]
+
+
+def test_a_corrupt_send_record_is_a_store_error() -> None:
+    memory = MemoryStore()
+    DeliveryTracker(parse_send_response(THREE_PARTS), store=memory)
+    for bad in (b"junk", b'{"v": 2, "parts": []}', b'{"v": 1, "parts": [[0, 5, null, 0, null]]}',
+                b'{"v": 1, "parts": [[0, "a", null, 0, "NaN"]]}'):  # fmt: skip
+        memory.put("tracking", "t:" + IDS[0], bad, 60)
+        with pytest.raises(StoreError):
+            DeliveryTracker.find(IDS[0], store=memory)

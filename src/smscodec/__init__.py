@@ -9,16 +9,27 @@ from __future__ import annotations
 
 from . import _backend
 from .errors import (
+    AccountError,
     ArgumentError,
+    AuthenticationError,
+    CliError,
+    CodecError,
     DecodeError,
+    DestinationError,
     EncodingError,
     HexError,
+    InvalidRequestError,
     PayloadError,
     ResponseError,
+    SendError,
+    ServerError,
     SignatureError,
     SmsCodecError,
+    StoreError,
+    ThrottledError,
     UdhError,
     WebhookError,
+    WebhookVerificationError,
 )
 
 # --- codec core (gsm7.py, hexbody.py, codec.py) ---
@@ -42,26 +53,59 @@ from .segments import Segment, SegmentInfo, analyze, count_segments, estimate_co
 
 __version__ = "0.1.0"
 
-#: ``"c"`` when every kernel runs compiled, ``"python"`` for the pure-Python twins.
-BACKEND: str = _backend.backend()
-#: True when every kernel runs compiled; False for the pure-Python twins.
-USE_EXTENSIONS: bool = BACKEND == "c"
+# Submodules importable as attributes of the package on first use (``smscodec.udh``
+# after a bare ``import smscodec``), so that the core import loads none of them.
+_SUBMODULES = frozenset(
+    {"batch", "codec", "dask", "errors", "gsm7", "hexbody", "segments", "signing", "smart", "udh", "vonage"}
+)
+
+
+def __getattr__(name: str) -> object:
+    # PEP 562.  BACKEND / USE_EXTENSIONS load every kernel once (a compiled twin that fails
+    # to import shows there), so they are computed on first use, not at import.
+    if name == "BACKEND" or name == "USE_EXTENSIONS":
+        backend = _backend.backend()
+        globals().update(BACKEND=backend, USE_EXTENSIONS=backend == "c")
+        return globals()[name]
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: ``"c"`` when every kernel runs compiled, ``"python"`` for the pure-Python twins
+#: (computed on first use).
+BACKEND: str
+#: True when every kernel runs compiled; False for the pure-Python twins (on first use).
+USE_EXTENSIONS: bool
 
 __all__ = [
     "BACKEND",
     "USE_EXTENSIONS",
+    "AccountError",
     "ArgumentError",
+    "AuthenticationError",
+    "CliError",
+    "CodecError",
     "DecodeError",
+    "DestinationError",
     "EncodingError",
     "HexError",
+    "InvalidRequestError",
     "PayloadError",
     "ResponseError",
     "Segment",
     "SegmentInfo",
+    "SendError",
+    "ServerError",
     "SignatureError",
     "SmsCodecError",
+    "StoreError",
+    "ThrottledError",
     "UdhError",
     "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "analyze",
     "count_segments",

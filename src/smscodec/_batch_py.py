@@ -30,7 +30,7 @@ element the fast path must not decide alone is *flagged*: its ``encoding`` is se
 ``options`` is ``(header, concat, mode, locks, singles, smart)``: the segments kernel's
 option arguments (see ``_segments_py.analyze``) and 1 when smart encoding is on.
 
-Smart encoding (``smscodec.segments._apply_smart``) sends ``text.translate(map)`` when
+Smart encoding (the segments kernel's ``smart_text``) sends ``text.translate(map)`` when
 that result has no character outside the enabled tables, else ``text`` as written.  It
 never touches a character the enabled tables carry, so a message that is GSM-7 as it
 stands is counted as written.  For any other message a :class:`SmartTable` (the map and
@@ -53,12 +53,11 @@ the storage in place and counts without the GIL.
 from __future__ import annotations
 
 import math
-import sys
 from typing import Any
 
-import numpy as np
-
 from . import _segments_py as _segments
+from . import _spec
+from ._tables import CHAR_CLASSES, CLASSES
 from .errors import DecodeError, EncodingError
 
 __all__ = [
@@ -82,7 +81,6 @@ RELEASES_GIL = False
 
 # The largest Unicode code point (The Unicode Standard §3.9, D9).
 _MAX_CODE_POINT = 0x10FFFF
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 Options = tuple[int, int, int, int, int, int]
 
@@ -124,14 +122,14 @@ def ucs4_error(index: int, position: int, value: int) -> DecodeError:
     )
 
 
-def _offsets_error(index: int, start: int, stop: int, size: int) -> DecodeError:
+def offsets_error(index: int, start: int, stop: int, size: int) -> DecodeError:
     return DecodeError(
         f"texts[{index}]: Arrow offsets {start}..{stop} fall outside the {size}-byte data buffer",
         position=0,
     )
 
 
-def _buffer_error(what: str, size: int, need: int) -> DecodeError:
+def buffer_error(what: str, size: int, need: int) -> DecodeError:
     return DecodeError(f"texts: the Arrow {what} buffer has {size} bytes, {need} needed", position=0)
 
 
@@ -145,21 +143,29 @@ def check_options(options: Options) -> None:
     if len(options) != 6 or not all(type(v) is int for v in options):
         raise ValueError(f"options must be six ints, got {options!r}")
     header, concat, mode, locks, singles, _smart = options
-    # The segments kernel's own room check (see _segments_py._check_room).
-    shifts = 0 if locks == 1 and singles == 1 else 2 * _segments._SHIFT_IE_OCTETS
-    room = _segments._USER_DATA_OCTETS - 4
-    if header < 0 or concat not in (5, 6) or header + concat + shifts > room or mode not in (0, 1, 2):
+    # The segments kernel's own room check: the rule of _spec.header_room.
+    national = not (locks == 1 and singles == 1)
+    if (
+        header < 0
+        or concat not in _spec.CONCAT_OCTETS.values()
+        or header > _spec.header_room(concat, national)
+        or mode not in (0, 1, 2)
+    ):
         raise ValueError(f"options {options!r} leave no room for text")
     if not (0 < locks < 1 << 14 and 0 < singles < 1 << 14):
         raise ValueError(f"options {options!r} enable no table or an unknown one")
+    if not singles & 1:
+        # Every plan enables the default extension table (bit 0); the table-pair scoring
+        # relies on it (a pair whose single shift adds nothing is beaten by (L, default)).
+        raise ValueError(f"options {options!r} leave out the default single shift table")
 
 
 def _carried(locks: int, singles: int) -> dict[str, int]:
     """Every character an enabled table carries -> its septets under the default tables
     (1, or 2 through the escape; 0 when only a national table carries it)."""
     out: dict[str, int] = {}
-    for ch, k in _segments._CLASS_OF.items():
-        lk, ss = _segments.CLASSES[k]
+    for ch, k in CHAR_CLASSES.items():
+        lk, ss = CLASSES[k]
         if lk & locks or ss & singles:
             out[ch] = 1 if lk & 1 else 2 if ss & 1 else 0
     return out
@@ -227,7 +233,7 @@ class SmartTable:
         return text.translate(table) if replaced else None
 
 
-def _check_table(table: Any, options: Options, kind: type = SmartTable) -> None:
+def check_table(table: Any, options: Options, kind: type = SmartTable) -> None:
     # ``kind``: the calling twin's own SmartTable class (the compiled one passes its own).
     if table is None:
         return
@@ -320,7 +326,7 @@ def count_objects(
         ValueError: ``table`` does not fit ``options`` (every ``count_*`` function).
     """
     check_options(options)
-    _check_table(table, options)
+    check_table(table, options)
     _check_range(start, stop, len(values), (segments, units, remaining, encoding))
     for i in range(start, stop):
         value = values[i]
@@ -337,17 +343,16 @@ def ucs4_text(data: Any, width: int, index: int) -> str:
     Raises:
         DecodeError: the element holds a value above U+10FFFF.
     """
-    row = np.asarray(data[index * width : (index + 1) * width], dtype=np.uint32)
+    row = [int(unit) for unit in data[index * width : (index + 1) * width]]
     n = len(row)
     # numpy pads every element to ``width`` with U+0000: trailing NULs are not text.
     while n and row[n - 1] == 0:
         n -= 1
-    row = row[:n]
-    if n and int(row.max()) > _MAX_CODE_POINT:
-        position = int(np.argmax(row > _MAX_CODE_POINT))
-        raise ucs4_error(index, position, int(row[position]))
-    # surrogatepass: a lone surrogate is a character here, as in a str (the count refuses it).
-    return row.tobytes().decode(_UTF32, "surrogatepass")
+    for position in range(n):
+        if row[position] > _MAX_CODE_POINT:
+            raise ucs4_error(index, position, row[position])
+    # A lone surrogate is a character here, as in a str (the count refuses it).
+    return "".join(map(chr, row[:n]))
 
 
 def count_ucs4(
@@ -369,7 +374,7 @@ def count_ucs4(
         DecodeError: an element holds a value above U+10FFFF (the first such, by index).
     """
     check_options(options)
-    _check_table(table, options)
+    check_table(table, options)
     if width < 0:
         raise ValueError(f"width must not be negative, got {width}")
     length = len(data) // width if width else stop
@@ -411,7 +416,7 @@ def count_utf8(
             buffer, or a message that is not valid UTF-8 (the first, by index).
     """
     check_options(options)
-    _check_table(table, options)
+    check_table(table, options)
     if offset_bytes not in (4, 8):
         raise ValueError(f"offset_bytes must be 4 or 8, got {offset_bytes}")
     # base < 0 would write before the output arrays: the public layer never passes one,
@@ -426,11 +431,12 @@ def count_utf8(
     bits = None if validity is None else _view(validity)
     need = (array_offset + stop + 1) * offset_bytes
     if len(offs) < need:
-        raise _buffer_error("offsets", len(offs), need)
+        raise buffer_error("offsets", len(offs), need)
     if bits is not None and len(bits) * 8 < array_offset + stop:
-        raise _buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
+        raise buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
     # Only the entries in use: the buffer may end in padding that is no whole entry.
-    ends = np.frombuffer(offs, dtype=np.int32 if offset_bytes == 4 else np.int64, count=need // offset_bytes)
+    # Native byte order, as numpy and Arrow lay them out (int32 or int64 entries).
+    ends = offs[:need].cast("i" if offset_bytes == 4 else "q")
     for j in range(start, stop):
         k = array_offset + j
         if bits is not None and not bits[k >> 3] >> (k & 7) & 1:
@@ -438,7 +444,7 @@ def count_utf8(
             continue
         lo, hi = int(ends[k]), int(ends[k + 1])
         if not 0 <= lo <= hi <= len(raw):
-            raise _offsets_error(base + j, lo, hi, len(raw))
+            raise offsets_error(base + j, lo, hi, len(raw))
         chunk = bytes(raw[lo:hi])
         try:
             text = chunk.decode("utf-8")

@@ -340,12 +340,13 @@ def decode_gsm7(
 
 
 def pack_septets(septets: bytes, fill_bits: int, /) -> bytes:
-    """Pack septets (TS 23.038 §6.1.2.1.1) after ``fill_bits`` zero bits; b"" when there are none."""
+    """Pack septets (TS 23.038 §6.1.2.1.1) after ``fill_bits`` zero bits, in ceil((fill + 7n) / 8) octets."""
     _check_fill_bits(fill_bits)
-    if not septets:
-        return b""
     # Septets go into one little-endian bit stream: septet k occupies bits
-    # fill_bits + 7k .. fill_bits + 7k + 6, octet j holds bits 8j .. 8j + 7.
+    # fill_bits + 7k .. fill_bits + 7k + 6, octet j holds bits 8j .. 8j + 7.  The fill
+    # bits count even with no septet after them: a header-only message still sends the
+    # octet that completes its header's last septet (TS 23.040 §9.2.3.24), so b"" after
+    # 1-6 fill bits is one zero octet.
     out = bytearray((fill_bits + 7 * len(septets) + 7) // 8)
     acc = 0
     bits = fill_bits

@@ -41,5 +41,9 @@ cdef struct Result:
 
 cdef void tally_default(int kind, const void* data, Py_ssize_t length, Tally* out) noexcept nogil
 cdef void tally_classes(int kind, const void* data, Py_ssize_t length, Py_ssize_t* hist) noexcept nogil
-cdef void count_text(int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out) noexcept nogil
-cdef Py_ssize_t count_parts(int kind, const void* data, Py_ssize_t length, const Plan* plan, int* status) noexcept nogil
+cdef void count_text(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out
+) noexcept nogil
+cdef Py_ssize_t count_parts(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, int* status
+) noexcept nogil

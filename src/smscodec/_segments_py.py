@@ -34,101 +34,55 @@ errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-from ._tables import NATIONAL_TABLES, locking_table, single_shift_table
+from . import _spec
+from ._tables import CHAR_CLASSES, CLASSES, LOCK_CODES, SCORED_PAIRS, SINGLE_CODES, uncarried
 from .errors import EncodingError
 
 __all__ = [
+    "SPEC_VALUES",
     "analyze",
     "capacity",
     "count",
-    "count_segments",
     "encode_septets",
+    "header_room_of",
+    "lone_surrogate_error",
     "non_gsm",
-    "register",
+    "smart_text",
     "split",
+    "unencodable_error",
 ]
 
-# Identifier 0 (the default tables) and the 13 national languages of TS 23.038 §6.2.1.2.4.
-_NUM_TABLES = 1 + len(NATIONAL_TABLES)
-# TS 23.038 §6.2.1.1: the escape septet that reaches the single shift table.
-_ESCAPE = 0x1B
-# TS 23.040 §9.2.3.24: a part's user data is at most 140 octets (TP-UDL limit).
-_USER_DATA_OCTETS = 140
-# TS 23.040 §9.2.3.24.15-16: a national language shift element is IEI + length + identifier.
-_SHIFT_IE_OCTETS = 3
-
-
-def _build() -> tuple[dict[str, int], list[tuple[int, int]], list[dict[str, int]], list[dict[str, int]]]:
-    lock_bits: dict[str, int] = {}
-    single_bits: dict[str, int] = {}
-    lock_codes: list[dict[str, int]] = []
-    single_codes: list[dict[str, int]] = []
-    for nli in range(_NUM_TABLES):
-        codes: dict[str, int] = {}
-        table = locking_table(nli)
-        for code, ch in enumerate(table or ()):
-            if ch is not None:
-                lock_bits[ch] = lock_bits.get(ch, 0) | 1 << nli
-                # A table may repeat a character: the lowest code is the one we send.
-                codes.setdefault(ch, code)
-        lock_codes.append(codes)
-        codes = {}
-        for code, ch in enumerate(single_shift_table(nli)):
-            if ch is not None:
-                single_bits[ch] = single_bits.get(ch, 0) | 1 << nli
-                codes.setdefault(ch, code)
-        single_codes.append(codes)
-    # Class 0 is "in no table".  Classes are numbered in code point order, so both twins agree.
-    classes: list[tuple[int, int]] = [(0, 0)]
-    index: dict[tuple[int, int], int] = {(0, 0): 0}
-    class_of: dict[str, int] = {}
-    for ch in sorted(lock_bits.keys() | single_bits.keys()):
-        key = (lock_bits.get(ch, 0), single_bits.get(ch, 0))
-        if key not in index:
-            index[key] = len(classes)
-            classes.append(key)
-        class_of[ch] = index[key]
-    return class_of, classes, lock_codes, single_codes
-
-
-_CLASS_OF, CLASSES, _LOCK_CODES, _SINGLE_CODES = _build()
-#: Bitmask of the identifiers that have a locking table (Spanish, 2, has none: A.2.2).
-HAS_LOCKING = sum(1 << nli for nli in range(_NUM_TABLES) if locking_table(nli) is not None)
-
-
-def _dominated(locking: int, single: int) -> bool:
-    # (L, S) never beats (L, default): S only adds characters L or the extension already has,
-    # and costs 3 more header octets.
-    if single == 0:
-        return False
-    known = _LOCK_CODES[locking].keys() | _SINGLE_CODES[0].keys()
-    return _SINGLE_CODES[single].keys() <= known
-
-
-#: Every (locking, single shift) pair worth scoring, best tie-break rank first.
-PAIRS: tuple[tuple[int, int], ...] = tuple(
-    sorted(
-        ((lk, ss) for lk in range(_NUM_TABLES) if HAS_LOCKING >> lk & 1 for ss in range(_NUM_TABLES)),
-        key=lambda p: ((p[0] != 0) + (p[1] != 0), p[0], p[1]),
+_ESCAPE = _spec.ESCAPE
+_SHIFT_IE_OCTETS = _spec.SHIFT_IE_OCTETS
+_CONCAT_OCTETS = tuple(_spec.CONCAT_OCTETS.values())
+#: The TS 23.038 / 23.040 numbers this twin uses (the compiled twin's come from ``_spec.pxd``).
+SPEC_VALUES = {
+    name: getattr(_spec, name)
+    for name in (
+        "USER_DATA_OCTETS",
+        "UDHL_OCTETS",
+        "MAX_PARTS",
+        "CONCAT_OCTETS",
+        "SHIFT_IE_OCTETS",
+        "ESCAPE",
+        "SEPTET_BITS",
+        "MIN_ITEM_OCTETS",
     )
-)
-PAIRS = tuple(p for p in PAIRS if not _dominated(*p))
+}
+
+
+def header_room_of(concat: int, national: bool, /) -> int:
+    """The most octets a caller's header may take: :func:`smscodec._spec.header_room`."""
+    return _spec.header_room(concat, national)
 
 
 def capacity(header: int, extra: int, ucs2: int, /) -> int:
     """Units one part carries: caller ``header`` octets (0: none) plus ``extra`` element octets.
 
-    A UDHL octet is counted when the caller has no header but elements are added.
-    GSM-7: floor((140 - octets) * 8 / 7) septets, TS 23.040 §9.2.3.24 (160, 153, 152, ...).
-    UCS-2 (``ucs2`` true): floor((140 - octets) / 2) UTF-16 units (70, 67, 66, ...).
+    The rule of :func:`smscodec._spec.capacity` (TS 23.040 §9.2.3.24): 160, 153, 152, ...
+    septets, or 70, 67, 66, ... UTF-16 units when ``ucs2`` is true.
     """
-    octets = header if extra == 0 else (header or 1) + extra
-    # A header filling the whole user data leaves nothing (never negative).
-    free = max(0, _USER_DATA_OCTETS - octets)
-    return free // 2 if ucs2 else free * 8 // 7
+    return _spec.capacity(header, extra, ucs2)
 
 
 def _greedy(costs: list[int], cap: int) -> tuple[int, int]:
@@ -156,7 +110,7 @@ def _measure(costs: list[int], header: int, concat: int, shift: int, ucs2: int) 
 def _gsm_costs(text: str, locking: int, single: int) -> list[int] | None:
     costs = []
     for ch in text:
-        lk, ss = CLASSES[_CLASS_OF.get(ch, 0)]
+        lk, ss = CLASSES[CHAR_CLASSES.get(ch, 0)]
         if lk >> locking & 1:
             costs.append(1)
         elif ss >> single & 1:
@@ -166,31 +120,41 @@ def _gsm_costs(text: str, locking: int, single: int) -> list[int] | None:
     return costs
 
 
-def _ucs2_costs(text: str) -> list[int]:
-    costs = []
+def lone_surrogate_error(text: str, /) -> EncodingError:
+    """The EncodingError for the first lone surrogate of ``text`` (which holds one), which
+    UCS-2 (UTF-16) cannot encode; both twins raise this one."""
     for i, ch in enumerate(text):
-        cp = ord(ch)
-        if 0xD800 <= cp <= 0xDFFF:
-            raise EncodingError(
-                f"lone surrogate U+{cp:04X} at position {i} cannot be encoded in UCS-2 (UTF-16)",
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            return EncodingError(
+                f"lone surrogate U+{ord(ch):04X} at position {i} cannot be encoded in UCS-2 (UTF-16)",
                 char=ch,
                 position=i,
             )
+    raise AssertionError("text holds no lone surrogate")  # pragma: no cover - callers check first
+
+
+def _ucs2_costs(text: str) -> list[int]:
+    costs = []
+    for ch in text:
+        cp = ord(ch)
+        if 0xD800 <= cp <= 0xDFFF:
+            raise lone_surrogate_error(text)
         # A code point above the BMP is a surrogate pair: two UTF-16 units.
         costs.append(2 if cp > 0xFFFF else 1)
     return costs
 
 
 def _candidates(locks: int, singles: int) -> list[tuple[int, int]]:
-    return [(lk, ss) for lk, ss in PAIRS if locks >> lk & 1 and singles >> ss & 1]
+    return [(lk, ss) for lk, ss in SCORED_PAIRS if locks >> lk & 1 and singles >> ss & 1]
 
 
-def _unencodable(text: str, locks: int, singles: int) -> EncodingError:
+def unencodable_error(text: str, locks: int, singles: int, /) -> EncodingError:
+    """The EncodingError for a text no enabled table pair carries (both twins raise this one)."""
     # The first character after which no enabled pair can carry the text.
     alive = _candidates(locks, singles)
     i = 0
     for i, ch in enumerate(text):  # noqa: B007 - i is the fault position below
-        lk, ss = CLASSES[_CLASS_OF.get(ch, 0)]
+        lk, ss = CLASSES[CHAR_CLASSES.get(ch, 0)]
         alive = [(a, b) for a, b in alive if lk >> a & 1 or ss >> b & 1]
         if not alive:
             break
@@ -204,11 +168,10 @@ def _unencodable(text: str, locks: int, singles: int) -> EncodingError:
 
 
 def _check_room(header: int, concat: int, locks: int, singles: int) -> None:
-    # Every part must hold a two-unit item (4 octets) after the caller's header, the
-    # concatenation element and, with national tables, both shift elements.  The public
-    # layer checks this first with a UdhError; here it only keeps the arithmetic sound.
-    shifts = 0 if locks == 1 and singles == 1 else 2 * _SHIFT_IE_OCTETS
-    if header < 0 or concat not in (5, 6) or header + concat + shifts > _USER_DATA_OCTETS - 4:
+    # The rule of smscodec._spec.header_room.  The public layer checks it first with a
+    # UdhError naming the header; here it only keeps the arithmetic sound.
+    national = not (locks == 1 and singles == 1)
+    if header < 0 or concat not in _CONCAT_OCTETS or header > _spec.header_room(concat, national):
         raise ValueError(f"header {header} / concat {concat} octets leave no room for text")
 
 
@@ -243,7 +206,7 @@ def analyze(
         if best is not None:
             return best
         if mode == 1:
-            raise _unencodable(text, locks, singles)
+            raise unencodable_error(text, locks, singles)
     costs = _ucs2_costs(text)
     parts, per, remaining = _measure(costs, header, concat, 0, 1)
     return 1, parts, sum(costs), per, remaining, 0, 0
@@ -272,7 +235,7 @@ def split(text: str, ucs2: int, locking: int, single: int, cap: int, /) -> list[
     else:
         gsm = _gsm_costs(text, locking, single)
         if gsm is None:
-            raise _unencodable(text, 1 << locking, 1 << single)
+            raise unencodable_error(text, 1 << locking, 1 << single)
         costs = gsm
     ends: list[tuple[int, int]] = []
     fill = 0
@@ -291,8 +254,8 @@ def encode_septets(text: str, locking: int, single: int, /) -> bytes:
     Raises:
         EncodingError: a character neither table holds.
     """
-    lock_codes = _LOCK_CODES[locking]
-    single_codes = _SINGLE_CODES[single]
+    lock_codes = LOCK_CODES[locking]
+    single_codes = SINGLE_CODES[single]
     out = bytearray()
     for ch in text:
         code = lock_codes.get(ch)
@@ -301,7 +264,7 @@ def encode_septets(text: str, locking: int, single: int, /) -> bytes:
             continue
         code = single_codes.get(ch)
         if code is None:
-            raise _unencodable(text, 1 << locking, 1 << single)
+            raise unencodable_error(text, 1 << locking, 1 << single)
         out.append(_ESCAPE)
         out.append(code)
     return bytes(out)
@@ -309,64 +272,20 @@ def encode_septets(text: str, locking: int, single: int, /) -> bytes:
 
 def non_gsm(text: str, locks: int, singles: int, /) -> list[str]:
     """The distinct characters of ``text`` that no enabled table holds, in order of first appearance."""
-    found: dict[str, None] = {}
-    for ch in text:
-        lk, ss = CLASSES[_CLASS_OF.get(ch, 0)]
-        if not (lk & locks or ss & singles):
-            found[ch] = None
-    return list(found)
+    return uncarried(text, locks, singles)
 
 
-# --- the public count_segments ----------------------------------------------------------
+def smart_text(
+    text: str, table: dict[int, str], locks: int, singles: int, /
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Smart encoding of ``text`` with the translate ``table`` (see :mod:`smscodec.smart`).
 
-# Registered by smscodec.segments at import (it imports this module, so this module cannot
-# import it): the general, checked count and the language-list checker.
-_general_count: Callable[..., int] | None = None
-_language_masks: Callable[[Any], tuple[int, int]] | None = None
-
-
-def register(general_count: Callable[..., int], language_masks: Callable[[Any], tuple[int, int]], /) -> None:
-    """Wire the general path in: ``smscodec.segments`` passes its checked ``count_segments``
-    (every option, every error) and its ``languages=`` checker (-> ``(locks, singles)``).
-
-    The compiled twin counts plain calls itself and hands the rest to ``general_count``;
-    here every call goes there (it has its own shortcut for default options).
+    Returns ``(text sent, replacements)``: the translated text and the distinct
+    ``(character, replacement)`` pairs in order of first appearance, when the translation
+    lets the text go as GSM-7 with the enabled tables; else ``(text, ())`` unchanged.
     """
-    global _general_count, _language_masks
-    _general_count = general_count
-    _language_masks = language_masks
-
-
-def _general() -> Callable[..., int]:
-    # Unregistered (smscodec.segments registers both twins at import; this covers a twin
-    # reached before that finished): the same functions, looked up once.
-    global _general_count, _language_masks
-    if _general_count is None or _language_masks is None:
-        from . import segments
-
-        _general_count = segments._count_general
-        _language_masks = segments._check_languages
-    return _general_count
-
-
-def count_segments(
-    text: str,
-    *,
-    encoding: str = "auto",
-    udh: bytes = b"",
-    reference_bits: int = 8,
-    smart: bool | Mapping[str, str] = False,
-    languages: Iterable[str | int] = (),
-) -> int:
-    """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
-
-    Equal to ``len(split(text, ...))`` whenever ``split`` can make the parts; a text
-    needing more than 255 parts is counted all the same.  Options as for
-    :func:`smscodec.analyze`.
-
-    Raises:
-        The same as :func:`smscodec.analyze`.
-    """
-    return _general()(
-        text, encoding=encoding, udh=udh, reference_bits=reference_bits, smart=smart, languages=languages
-    )
+    new = text.translate(table)
+    if new == text or non_gsm(new, locks, singles):
+        return text, ()
+    done = tuple((ch, table[ord(ch)]) for ch in dict.fromkeys(text) if ord(ch) in table)
+    return new, done

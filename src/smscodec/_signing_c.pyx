@@ -1,4 +1,5 @@
-# cython: freethreading_compatible=True
+# cython: language_level=3, embedsignature=True, embedsignature.format=clinic, binding=False
+# cython: freethreading_compatible=True, cdivision=True
 """Signing canonicalization kernel, compiled: the twin of ``_signing_py`` (read that one
 for the rules and the order in which errors are reported).
 
@@ -6,7 +7,9 @@ One pass over the dict collects, per item, pointers to the key's and the value's
 (an ASCII ``str``'s own storage, read inline; for any other ``str`` the UTF-8 copy that
 ``PyUnicode_AsUTF8AndSize`` caches on it); the items are sorted by comparing those bytes
 (UTF-8 byte order is code point order), and written straight into the result ``bytes``,
-eight bytes at a time, with ``&`` and ``=`` in values turned into ``_`` on the way.  No
+eight bytes at a time, with ``&`` and ``=`` in values turned into ``_`` on the way.  A
+key holding ``&`` or ``=`` is refused as it is read (its first eight bytes tested as one
+word, the sort prefix, which most keys fit in).  No
 per-item Python objects are made for ``str`` values; an ``int`` costs its decimal ``str``.
 
 Measured on a 10-field send payload (benchmarks/test_bench_signing.py): ~0.17 us here
@@ -28,31 +31,14 @@ from libc.stdint cimport uint8_t, uint64_t
 from libc.stdlib cimport qsort
 from libc.string cimport memcmp, memcpy
 
+# String access (a str's borrowed UTF-8) and the byte lanes of a 64-bit word: the helpers
+# every kernel shares (_scan.h).
+from ._scan cimport SMS_HIGH as _HIGH, SMS_ONES as _ONES, sms_utf8
+
 from .errors import SignatureError
 
 __all__ = ["canonical_bytes"]
 
-
-cdef extern from *:
-    """
-    /* The UTF-8 of a str, borrowed from the str itself: an ASCII str's own storage
-       (inline, no call), else the UTF-8 copy that CPython caches on the str.  NULL with
-       no exception set for a lone surrogate (the caller reports those after the type
-       checks, as the pure twin does); NULL with the exception set for anything else. */
-    static const char* smscodec_utf8(PyObject* text, Py_ssize_t* size) {
-        const char* data;
-        if (PyUnicode_IS_COMPACT_ASCII(text)) {
-            *size = PyUnicode_GET_LENGTH(text);
-            return (const char*)PyUnicode_DATA(text);
-        }
-        data = PyUnicode_AsUTF8AndSize(text, size);
-        if (data == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
-            PyErr_Clear();
-        }
-        return data;
-    }
-    """
-    const char* smscodec_utf8(str text, Py_ssize_t* size) except? NULL
 
 cdef extern from "Python.h":
     void Py_DECREF_PTR "Py_DECREF"(PyObject*)
@@ -74,16 +60,6 @@ cdef enum:
     _AMPERSAND = 0x26  # "&"
     _EQUALS = 0x3D  # "="
     _UNDERSCORE = 0x5F  # "_"
-
-cdef extern from *:
-    """
-    /* Byte lanes of a 64-bit word. */
-    #define SMS_SIGN_ONES UINT64_C(0x0101010101010101)
-    #define SMS_SIGN_HIGH UINT64_C(0x8080808080808080)
-    """
-    const uint64_t _ONES "SMS_SIGN_ONES"
-    const uint64_t _HIGH "SMS_SIGN_HIGH"
-
 
 cdef struct _Item:
     # Strong references to the str objects that own the bytes below, dropped on return.
@@ -148,6 +124,14 @@ cdef object _key_error(object key):
     return SignatureError(f"parameter names must be str, found a key of type {type(key).__name__}")
 
 
+cdef object _ambiguous_key_error(str key):
+    # Word for word the pure twin's message (the parity tests compare them).
+    return SignatureError(
+        f"parameter name {key!r} holds '&' or '=': the signed string could not tell it from "
+        "other, merged or split, fields"
+    )
+
+
 cdef object _value_error(str key, object value):
     # The messages are the pure twin's, word for word (the parity tests compare them).
     if PyBool_Check(<PyObject*>value):
@@ -171,6 +155,26 @@ cdef inline bint _has_separator(uint64_t word) noexcept nogil:
     cdef uint64_t ampersands = word ^ (_ONES * _AMPERSAND)
     cdef uint64_t equals = word ^ (_ONES * _EQUALS)
     return (((ampersands - _ONES) & ~ampersands) | ((equals - _ONES) & ~equals)) & _HIGH != 0
+
+
+cdef inline bint _key_has_separator(uint64_t prefix, const char* key, Py_ssize_t size) noexcept nogil:
+    # Word by word: the first 8 bytes are ``prefix`` already (zero-padded; a zero byte is
+    # neither separator), which most keys fit in; a longer key's last 8 bytes are one more
+    # load (overlapping the words before it, which is harmless), and only a key past 16
+    # bytes has words in between.
+    cdef Py_ssize_t i = 8
+    cdef uint64_t word
+    if _has_separator(prefix):
+        return True
+    if size <= 8:
+        return False
+    while i + 8 < size:
+        memcpy(&word, key + i, 8)
+        if _has_separator(word):
+            return True
+        i += 8
+    memcpy(&word, key + size - 8, 8)
+    return _has_separator(word)
 
 
 @cython.boundscheck(False)
@@ -209,6 +213,7 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
     cdef PyObject* raw_value
     cdef Py_ssize_t total, i, value_len, key_len
     cdef const char* key_utf8
+    cdef uint64_t prefix = 0
     cdef char* out
     cdef _Item* item
     cdef str key, value
@@ -232,10 +237,18 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                     key = PyUnicode_FromObject(<object>raw_key)
                 else:
                     raise _key_error(<object>raw_key)
-                key_utf8 = smscodec_utf8(key, &key_len)
+                key_utf8 = sms_utf8(key, &key_len)
                 # NULL: a lone surrogate, so certainly not "sig".
                 if key_utf8 is not NULL and key_len == 3 and memcmp(key_utf8, b"sig", 3) == 0:
                     continue
+                # A key with "&" or "=" would make the base string ambiguous (see the pure
+                # twin): refused here, in dict order with the type errors.
+                if key_utf8 is not NULL:
+                    prefix = _key_prefix(key_utf8, key_len)
+                    if _key_has_separator(prefix, key_utf8, key_len):
+                        raise _ambiguous_key_error(key)
+                elif "&" in key or "=" in key:
+                    raise _ambiguous_key_error(key)
                 if count >= capacity:  # unreachable: PyDict_Next yields len(params) items
                     raise RuntimeError("dict changed size during signing")
 
@@ -274,8 +287,8 @@ def canonical_bytes(dict params not None, bytes suffix not None, /):
                     continue
                 item.key = key_utf8
                 item.key_len = key_len
-                item.prefix = _key_prefix(key_utf8, key_len)
-                item.value = smscodec_utf8(value, &item.value_len)
+                item.prefix = prefix
+                item.value = sms_utf8(value, &item.value_len)
                 if item.value is NULL:
                     bad_key = key
 

@@ -6,19 +6,34 @@
 
 1. every item but the one keyed ``"sig"``;
 2. sorted by key, by code point (UTF-8 byte order is the same order);
-3. each written ``&key=value``, with ``&`` and ``=`` in the *value* replaced by ``_``;
+3. each written ``&key=value``, with ``&`` and ``=`` in the *value* replaced by ``_``
+   (Vonage's rule); a *key* holding ``&`` or ``=`` is refused (see below);
 4. ``str`` values as they are, ``int`` values in decimal (``int.__repr__``, so an
    ``IntEnum`` member is its number, never its name); ``str`` subclasses are read as
    plain ``str``, never through their ``__str__``.
 
 The public layer (``smscodec.signing``) hands in an exact ``dict`` and exact ``bytes``.
 
+Why a key may not hold ``&`` or ``=``
+-------------------------------------
+Values lose their ``&`` and ``=``, so once every key is free of them the base string
+splits back into its items unambiguously: on ``&`` into ``key=value`` pieces, each on
+its one ``=``.  Two field sets then share a base string only when they have the same
+keys and their values differ only where one has ``&``, ``=`` or ``_`` and the other
+``_`` (Vonage's own replacement, which no receiver can undo).  A key with ``&`` or ``=``
+breaks that: ``{"a": "1", "b": "2"}`` and ``{"a=1&b": "2"}`` would both give
+``&a=1&b=2``, so whoever holds one signed field set could present the other, with
+fields merged or split.  Empty keys, control characters and keys that merely look like
+``sig`` (``"SIG"``, ``"sig "``) cannot do that (they are hashed like any other key), so
+this layer accepts them; the webhook layer refuses names Vonage never sends.
+
 Errors (both twins raise the same ones, with the same messages):
 
-* a key that is not a ``str``, or a value that is a ``bool`` or neither ``str`` nor
-  ``int``, or an ``int`` too large for ``int.__repr__``: SignatureError for the first
-  such item in the dict's iteration order (the ``sig`` item's value is never looked at);
-* only when every type is right: a key or value with a lone surrogate (no UTF-8 form):
+* in the dict's iteration order, for the first item that has one: a key that is not a
+  ``str``; then (unless the key is ``"sig"``, whose value is never looked at) a key
+  holding ``&`` or ``=``; then a value that is a ``bool`` or neither ``str`` nor
+  ``int``, or an ``int`` too large for ``int.__repr__``: SignatureError;
+* only when none of those: a key or value with a lone surrogate (no UTF-8 form):
   SignatureError for the first one in iteration order, the key before its value.
 """
 
@@ -43,9 +58,9 @@ def canonical_bytes(params: dict[Any, Any], suffix: bytes, /) -> bytes:
         ``b"&k1=v1&k2=v2..." + suffix``.
 
     Raises:
-        SignatureError: a key that is not a ``str``, a value that is not ``str`` or
-            ``int`` (``bool`` included), an ``int`` too large to write out, or a lone
-            surrogate in a key or value.
+        SignatureError: a key that is not a ``str`` or holds ``&`` or ``=``, a value that
+            is not ``str`` or ``int`` (``bool`` included), an ``int`` too large to write
+            out, or a lone surrogate in a key or value.
     """
     # The common case, every key and value an exact str, without a function call per
     # item; anything else (and every error) goes the general way.
@@ -58,6 +73,11 @@ def canonical_bytes(params: dict[Any, Any], suffix: bytes, /) -> bytes:
         if "&" in value or "=" in value:
             value = value.replace("&", "_").replace("=", "_")
         pairs.append((key, value))
+    # A key with "&" or "=" is refused the general way.  Every key is an exact str here,
+    # so one join and two scans check them all (cheaper than two tests per key).
+    names = "".join(params)
+    if "&" in names or "=" in names:
+        return _general(params, suffix)
     # Exact str keys of one dict are distinct, so tuples compare by key alone.
     pairs.sort()
     try:
@@ -72,6 +92,8 @@ def _general(params: dict[Any, Any], suffix: bytes) -> bytes:
         key = _key(raw_key)
         if key == "sig":
             continue
+        if "&" in key or "=" in key:
+            raise SignatureError(_ambiguous_key(key))
         items.append((key, _value(key, raw_value)))
     ordered = sorted(items, key=_BY_KEY)
     try:
@@ -87,6 +109,13 @@ def _key(key: object) -> str:
     if isinstance(key, str):
         return str.__str__(key)  # a plain copy: a subclass's __str__ must not change what is signed
     raise SignatureError(f"parameter names must be str, found a key of type {type(key).__name__}")
+
+
+def _ambiguous_key(key: str) -> str:
+    return (
+        f"parameter name {key!r} holds '&' or '=': the signed string could not tell it from "
+        "other, merged or split, fields"
+    )
 
 
 def _value(key: str, value: object) -> str:

@@ -40,11 +40,18 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+try:
+    import numpy as np
+    import numpy.typing as npt
+except ImportError as exc:  # numpy is the `batch` extra, not a dependency of the core
+    raise ImportError(
+        "smscodec.batch needs numpy, which is an optional extra: pip install 'smscodec[batch]'"
+    ) from exc
 
-from . import segments as _segments
+from ._plan import SegmentPlan
+from ._plan import plan as _plan_of
 from .errors import ArgumentError, SmsCodecError
+from .segments import analyze as scalar_analyze
 
 if TYPE_CHECKING:
     from . import _batch_py as _kernel
@@ -304,14 +311,14 @@ def _with_index(exc: SmsCodecError, index: int) -> SmsCodecError:
 
 
 # Kernel smart tables by (translate table, tables enabled, kernel), for ``smart=True``: the
-# plans of bool options are cached by smscodec.segments, so their translate tables are the
+# plans of bool options are cached by the option plan, so their translate tables are the
 # same objects from call to call.  Each entry holds the translate table and the kernel, so
 # the ids in its key stay theirs.  Bounded; CPython dict operations are atomic.
 _SMART_TABLES: dict[tuple[int, int, int, int], tuple[object, object, Any]] = {}
 _MAX_SMART_TABLES = 16
 
 
-def _smart_table(plan: Any, smart: object) -> Any:
+def _smart_table(plan: SegmentPlan, smart: object) -> Any:
     """The live kernel's SmartTable for ``plan``, or None without smart encoding."""
     table = plan.smart
     if table is None:
@@ -330,9 +337,11 @@ def _smart_table(plan: Any, smart: object) -> Any:
 
 
 def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -> _Outputs:
-    plan = _segments._plan(
-        options["encoding"], b"", options["reference_bits"], options["smart"], options["languages"]
-    )
+    languages = options["languages"]
+    if isinstance(languages, Iterable) and not isinstance(languages, (str, tuple)):
+        # An iterator is used up once: the plan and the scalar fallback must see the same.
+        options["languages"] = languages = tuple(languages)
+    plan = _plan_of(options["encoding"], b"", options["reference_bits"], options["smart"], languages)
     smart_table = _smart_table(plan, options["smart"])
     workers = _check_threads(threads)
     source = _source(texts)
@@ -350,7 +359,7 @@ def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -
     # The few messages the fast path leaves to the scalar API (errors, astral smart keys).
     for index in np.flatnonzero(encoding == _kernel.FLAGGED).tolist():
         try:
-            info = _segments._analyze(source.text(index), plan)[0]
+            info = scalar_analyze(source.text(index), **options)
         except SmsCodecError as exc:
             raise _with_index(exc, index) from None
         segments[index] = info.segments
@@ -422,7 +431,7 @@ def count_segments(
         An int32 array with one entry per message, 0 for a missing value.
 
     Raises:
-        The same as :func:`analyze`.
+        TypeError, ArgumentError, EncodingError, DecodeError: as for :func:`analyze`.
     """
     options = {"encoding": encoding, "reference_bits": reference_bits, "smart": smart, "languages": languages}
     return _run(texts, options, threads, detailed=False)[0]

@@ -29,14 +29,16 @@ carry options, so the national language tables (TS 23.038 Annex A) are reached t
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from . import _tables
 from .errors import DecodeError, EncodingError
 
+# typing is not imported at run time: `import smscodec` stays cheap (see segments.py).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
+
     from typing_extensions import Buffer as _Buffer
 
     from . import _gsm7_py as _kernel
@@ -56,14 +58,28 @@ _ENCODE_REASON = "character not in the GSM 03.38 default alphabet or its extensi
 _BYTE_REASON = "not a GSM 7-bit septet (expected 0x00-0x7F)"
 _ESCAPE_REASON = "escape 0x1B without a septet after it"
 
-# Runs of encodable characters, and of unencodable ones (for error spans).
-_CHARS = "".join(
-    re.escape(ch) for ch in (*_tables.DEFAULT_ALPHABET, *_tables.DEFAULT_EXTENSION) if ch is not None
-)
-_GSM_RUN = re.compile(f"[{_CHARS}]+")
-_NON_GSM_RUN = re.compile(f"[^{_CHARS}]+")
-# Runs of faultless septets: any septet but the escape, or the escape and a septet.
-_SEPTET_RUN = re.compile(rb"(?:[\x00-\x1a\x1c-\x7f]|\x1b[\x00-\x7f])+")
+_Runs = tuple["re.Pattern[str]", "re.Pattern[str]", "re.Pattern[bytes]"]
+_runs_compiled: _Runs | None = None
+
+
+def _runs() -> _Runs:
+    """The patterns the error-handler paths use, compiled on first use (not at import):
+    runs of encodable characters, of unencodable ones (for error spans), and of
+    faultless septets (any septet but the escape, or the escape and a septet)."""
+    global _runs_compiled
+    if _runs_compiled is None:
+        import re
+
+        chars = "".join(
+            re.escape(ch) for ch in (*_tables.DEFAULT_ALPHABET, *_tables.DEFAULT_EXTENSION) if ch is not None
+        )
+        _runs_compiled = (
+            re.compile(f"[{chars}]+"),
+            re.compile(f"[^{chars}]+"),
+            re.compile(rb"(?:[\x00-\x1a\x1c-\x7f]|\x1b[\x00-\x7f])+"),
+        )
+    return _runs_compiled
+
 
 _Handler = Callable[[UnicodeError], tuple[str | bytes, int]]
 
@@ -97,17 +113,18 @@ def encode(text: str, errors: str = "strict") -> tuple[bytes, int]:
     except EncodingError:
         pass
     handler: _Handler = codecs.lookup_error(errors)
+    gsm_run, non_gsm_run, _septet_run = _runs()
     out = bytearray()
     n = len(text)
     pos = 0
     while pos < n:
-        run = _GSM_RUN.match(text, pos)
+        run = gsm_run.match(text, pos)
         if run is not None:
             out += _kernel.encode_gsm7(run.group(), _kernel.STRICT)
             pos = run.end()
             if pos == n:
                 break
-        bad = _NON_GSM_RUN.match(text, pos)
+        bad = non_gsm_run.match(text, pos)
         assert bad is not None
         exc = UnicodeEncodeError(_NAME, text, pos, bad.end(), _ENCODE_REASON)
         replacement, newpos = handler(exc)
@@ -139,11 +156,12 @@ def decode(data: _Buffer, errors: str = "strict") -> tuple[str, int]:
     except DecodeError:
         pass
     handler: _Handler = codecs.lookup_error(errors)
+    septet_run = _runs()[2]
     out: list[str] = []
     n = len(raw)
     pos = 0
     while pos < n:
-        run = _SEPTET_RUN.match(raw, pos)
+        run = septet_run.match(raw, pos)
         if run is not None:
             out.append(_kernel.decode_gsm7(run.group(), _kernel.STRICT))
             pos = run.end()

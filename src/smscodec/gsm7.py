@@ -31,15 +31,18 @@ Packing (TS 23.038 §6.1.2.1.1) has one ambiguity callers must know about: when 
 septets end 7 bits before an octet boundary (``(fill_bits + 7 * n) % 8 == 1``), the last
 octet's 7 spare zero bits look like one more septet, 0x00 (``"@"``).  ``unpack_septets``
 with ``count=None`` returns it; callers that know the septet count (TP-UDL,
-TS 23.040 §9.2.3.16) pass ``count``.
+TS 23.040 §9.2.3.16) pass ``count``.  Fill bits always take their octet, even with no
+septet after them: a header-only 7-bit message (a UDH of 6 octets, 1 fill bit, no text)
+packs ``b""`` into one zero octet, which ``unpack_septets`` reads back as ``b""`` with
+``count=0`` and, with ``count=None``, as that one ``"@"`` (1 fill bit leaves 7 spare).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .errors import ArgumentError, DecodeError, EncodingError
 
+# typing is only for type checkers: `import smscodec` never imports it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from . import _gsm7_py as _kernel
 else:
@@ -210,7 +213,9 @@ def pack_septets(septets: BytesLike, fill_bits: int = 0) -> bytes:
     7 of them are left.
 
     Returns:
-        ``ceil((fill_bits + 7 * len(septets)) / 8)`` octets; ``b""`` for no septets.
+        ``ceil((fill_bits + 7 * len(septets)) / 8)`` octets: ``b""`` only for no septets
+        and no fill bits; no septets after 1-6 fill bits (a header-only message) give the
+        one zero octet that carries the fill bits.
 
     Raises:
         TypeError: ``septets`` is not bytes-like or ``fill_bits`` not an ``int``.

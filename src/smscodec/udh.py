@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import _spec
 from .errors import ArgumentError, UdhError
 
 __all__ = [
@@ -55,15 +56,16 @@ __all__ = [
     "parse",
 ]
 
-IEI_CONCAT_8 = 0x00  # §9.2.3.24.1
-IEI_PORT_8 = 0x04  # §9.2.3.24.3
-IEI_PORT_16 = 0x05  # §9.2.3.24.4
-IEI_CONCAT_16 = 0x08  # §9.2.3.24.8
-IEI_SINGLE_SHIFT = 0x24  # §9.2.3.24.15
-IEI_LOCKING_SHIFT = 0x25  # §9.2.3.24.16
+# The identifiers are spec constants, defined once in smscodec._spec.
+IEI_CONCAT_8 = _spec.IEI_CONCAT_8  # §9.2.3.24.1
+IEI_PORT_8 = _spec.IEI_PORT_8  # §9.2.3.24.3
+IEI_PORT_16 = _spec.IEI_PORT_16  # §9.2.3.24.4
+IEI_CONCAT_16 = _spec.IEI_CONCAT_16  # §9.2.3.24.8
+IEI_SINGLE_SHIFT = _spec.IEI_SINGLE_SHIFT  # §9.2.3.24.15
+IEI_LOCKING_SHIFT = _spec.IEI_LOCKING_SHIFT  # §9.2.3.24.16
 
 #: TS 23.040 §9.2.3.24: the whole header travels inside the 140 octets of user data.
-MAX_OCTETS = 140
+MAX_OCTETS = _spec.USER_DATA_OCTETS
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:

@@ -30,17 +30,20 @@ from .responses import (
     ServerError,
     ThrottledError,
     parse_send_response,
+    resend_refused_parts,
 )
 from .status import StatusCode
 
 # isort: split
 # --- webhooks (receipts, inbound, reassembly, verification, delivery tracking) ---
-from ._webhook_input import MAX_BODY_BYTES, MAX_FIELDS, WebhookInput
+from ._wire import MAX_BODY_BYTES, MAX_FIELDS, RawFields, WebhookInput
 from .inbound import ConcatInfo, InboundMessage, InboundType, parse_inbound
-from .reassembly import Reassembler
+from .reassembly import PartResult, PartStatus, Reassembler
 from .receipts import DeliveryErrorCode, DeliveryReceipt, DeliveryStatus, parse_delivery_receipt
+from .replay import ReplayGuard
+from .stores import MemoryStore, RedisStore, SQLiteStore, Store, StoreError
 from .tracking import DeliveryState, DeliveryTracker, PartState
-from .webhooks import verify_webhook
+from .webhooks import check_webhook, verify_webhook
 
 __all__: list[str] = [  # noqa: RUF022 (sorted per section, not as a whole)
     # send side
@@ -64,6 +67,7 @@ __all__: list[str] = [  # noqa: RUF022 (sorted per section, not as a whole)
     "build_send_payload",
     "encode_form",
     "parse_send_response",
+    "resend_refused_parts",
     # webhooks
     "MAX_BODY_BYTES",
     "MAX_FIELDS",
@@ -75,10 +79,21 @@ __all__: list[str] = [  # noqa: RUF022 (sorted per section, not as a whole)
     "DeliveryTracker",
     "InboundMessage",
     "InboundType",
+    "PartResult",
     "PartState",
+    "PartStatus",
     "Reassembler",
+    "RawFields",
+    "ReplayGuard",
+    # stores shared by workers
+    "MemoryStore",
+    "RedisStore",
+    "SQLiteStore",
+    "Store",
+    "StoreError",
     "WebhookInput",
     "parse_delivery_receipt",
+    "check_webhook",
     "parse_inbound",
     "verify_webhook",
 ]

@@ -9,7 +9,20 @@ message arrives as several parts carrying ``concat-ref``, ``concat-total`` and
 The ``text`` of a ``unicode`` message comes percent-encoded (UTF-8) in query and form
 bodies; it is decoded once, like every other value.  A ``binary`` message carries its
 payload in ``data`` and its user data header in ``udh``, both hex of either case; they
-become bytes and the header is checked with :func:`smscodec.udh.parse`.
+become bytes, and the header is parsed once, by the constructor, into
+:attr:`InboundMessage.udh_elements`.  ``data`` and ``udh`` are kept on any message that has
+them, a text one included.
+
+No message is lost to a field this version cannot read: only ``msisdn``, ``to`` and
+``messageId`` are required.  A ``type`` word the library does not know gives
+:attr:`InboundType.UNKNOWN`; an optional field that cannot be read (the API reference's own
+example has ``"message-timestamp": {}``) is None and listed in
+:attr:`InboundMessage.unreadable`; every field as received stays in
+:attr:`InboundMessage.raw`.  What decides what the message *is* stays strict: a malformed
+``data``, ``udh`` or concatenation group (``concat``, ``concat-ref``, ``concat-total``,
+``concat-part``) is a :class:`~smscodec.errors.WebhookError` naming the field, because
+reading it as None would change the message (a payload read as empty, one part of a long
+message read as a whole one).
 """
 
 from __future__ import annotations
@@ -20,8 +33,22 @@ from enum import Enum
 
 from .. import udh as _udh
 from ..errors import UdhError, WebhookError
-from . import _webhook_fields as _f
-from ._webhook_input import WebhookInput, normalize_webhook
+from ._wire import (
+    FieldReader,
+    RawFields,
+    WebhookInput,
+    check_identity,
+    check_optional_str,
+    check_raw,
+    check_unreadable,
+    normalize,
+    parse_hex,
+    parse_int,
+    parse_message_timestamp,
+    parse_unix_timestamp,
+    redacted_repr,
+    show,
+)
 
 __all__ = ["ConcatInfo", "InboundMessage", "InboundType", "parse_inbound"]
 
@@ -38,6 +65,9 @@ class InboundType(str, Enum):
     UNICODE = "unicode"
     #: Octets: ``data`` and ``udh`` hold them.
     BINARY = "binary"
+    #: A ``type`` word the library does not know, or none at all: the word is in
+    #: ``raw["type"]``; ``text``, ``data`` and ``udh`` hold whatever was sent.
+    UNKNOWN = "unknown"
 
     def __str__(self) -> str:
         return self.value
@@ -78,19 +108,21 @@ class ConcatInfo:
             )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class InboundMessage:
     """One inbound message (or one part of a long one), validated.
 
     Construct it with :func:`parse_inbound`; the keyword-only constructor checks every field
-    too.  Wire names are in brackets.
+    too (``type`` may be given as its word, ``raw`` as any mapping of str to str).  Wire names
+    are in brackets.
 
     Attributes:
         msisdn: the sender's number (``msisdn``).
         to: the virtual number it was sent to (``to``).
         message_id: Vonage's id of this part (``messageId``); a retried webhook repeats it.
-        type: text, unicode or binary (``type``).
-        text: the message text for text and unicode messages (``text``), else None.
+        type: text, unicode or binary (``type``); :attr:`InboundType.UNKNOWN` for a word the
+            library does not know or a missing one.
+        text: the message text (``text``), or None when absent (as in binary messages).
         keyword: the first word of the text, upper-cased by Vonage (``keyword``), or None.
         message_timestamp: when Vonage started pushing the message, UTC, timezone-aware
             (``message-timestamp``), or None.
@@ -98,14 +130,19 @@ class InboundMessage:
         timestamp: Unix seconds, on signed webhooks (``timestamp``), or None.
         nonce: a random string of signed webhooks (``nonce``), or None.
         sig: the signature of signed webhooks (``sig``), or None; check it with
-            :func:`~smscodec.vonage.verify_webhook` on the raw fields.
+            :func:`~smscodec.vonage.check_webhook` on the raw fields.  Never in the repr.
         concat: the part's place in a concatenated message, or None for a whole message.
-        data: the payload of a binary message (``data``), else None.
-        udh: the user data header of a binary message, UDHL first, ``b""`` when there is
-            none (``udh``); None for text.  :attr:`udh_elements` has it parsed.
+        data: the payload (``data``, hex on the wire), or None when absent.
+        udh: the user data header, UDHL first (``udh``, hex on the wire); ``b""`` for a binary
+            message without one, None for any other message without one.
         part_ids: for a message joined by the reassembler, the ``message_id`` of every part
             in order; ``()`` otherwise.
         extra: fields this version does not know, as sorted ``(name, value)`` pairs.
+        unreadable: wire names of the optional fields that were present but could not be
+            read (their attribute is None; their value is in ``raw``), in reading order.
+        raw: every field as received, a read-only mapping of wire names to ``str``
+            (:class:`~smscodec.vonage.RawFields`); empty for a message built by hand, part 1's
+            for a joined one.  Not compared and not in the repr.
     """
 
     msisdn: str
@@ -125,10 +162,12 @@ class InboundMessage:
     udh: bytes | None = None
     part_ids: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = ()
+    unreadable: tuple[str, ...] = field(default=(), compare=False)
+    raw: RawFields = field(default_factory=RawFields, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _f.check_identity(self)
-        _f.check_optional_str(self, ("text", "keyword", "api_key", "nonce", "sig"))
+        check_identity(self)
+        check_optional_str(self, ("text", "keyword", "api_key", "nonce", "sig"))
         kind = self.type
         if not isinstance(kind, InboundType):
             if not isinstance(kind, str):
@@ -157,27 +196,25 @@ class InboundMessage:
             raise TypeError("part_ids must be a tuple of str")
         if not isinstance(self.extra, tuple):
             raise TypeError(f"extra must be a tuple of (name, value) pairs, not {type(self.extra).__name__}")
-        if self.type is InboundType.BINARY:
-            if self.data is None:
-                raise WebhookError("a binary message needs 'data'", field="data")
-            if self.udh is None:
-                object.__setattr__(self, "udh", b"")
-            _check_udh(self.udh or b"")
-        else:
-            if self.text is None:
-                raise WebhookError(f"a {self.type.value} message needs 'text'", field="text")
-            if self.data is not None or self.udh is not None:
-                raise WebhookError(
-                    f"a {self.type.value} message carries no 'data' or 'udh'",
-                    field="data" if self.data is not None else "udh",
-                )
+        if self.type is InboundType.BINARY and self.udh is None:
+            object.__setattr__(self, "udh", b"")
+        # The one parse of the header, kept off the dataclass fields (it is derived from
+        # udh): the parser, udh_elements and the reassembler read these elements.
+        object.__setattr__(self, "_udh_elements", _parse_udh(self.udh or b""))
+        object.__setattr__(self, "unreadable", check_unreadable(self.unreadable))
+        object.__setattr__(self, "raw", check_raw(self.raw))
+
+    def __repr__(self) -> str:
+        return redacted_repr(self)
 
     @property
     def udh_elements(self) -> tuple[_udh.InformationElement, ...]:
-        """The information elements of :attr:`udh` (TS 23.040 §9.2.3.24); ``()`` without a header."""
-        if not self.udh:
-            return ()
-        return tuple(_udh.parse(self.udh))
+        """The information elements of :attr:`udh` (TS 23.040 §9.2.3.24); ``()`` without a header.
+
+        Parsed once, when the message is made (that parse is what validates ``udh``).
+        """
+        elements: tuple[_udh.InformationElement, ...] = self.__dict__["_udh_elements"]
+        return elements
 
     @property
     def is_part(self) -> bool:
@@ -186,27 +223,25 @@ class InboundMessage:
 
     @property
     def body(self) -> str | bytes:
-        """The content: :attr:`text` for text and unicode messages, :attr:`data` for binary ones."""
+        """The content: :attr:`data` for binary messages, :attr:`text` for the others."""
         if self.type is InboundType.BINARY:
             return self.data or b""
         return self.text or ""
 
 
 def _type(word: str) -> InboundType:
+    # Any case; a word not listed is kept in raw, never an error: Vonage may add types.
     try:
         return InboundType(word.lower())
     except ValueError:
-        shown = repr(word) if len(word) <= 40 else repr(word[:40]) + "..."
-        raise WebhookError(
-            f"field 'type' is {shown}, expected 'text', 'unicode' or 'binary'", field="type"
-        ) from None
+        return InboundType.UNKNOWN
 
 
-def _check_udh(header: bytes) -> None:
+def _parse_udh(header: bytes) -> tuple[_udh.InformationElement, ...]:
     if not header:
-        return
+        return ()
     try:
-        _udh.parse(header)
+        elements = _udh.parse(header)
     except UdhError as exc:
         raise WebhookError(f"field 'udh' is not a valid user data header: {exc}", field="udh") from None
     # parse() reads 1 + UDHL octets; Vonage sends the header alone, so more is a fault too.
@@ -215,31 +250,44 @@ def _check_udh(header: bytes) -> None:
             f"field 'udh' is {len(header)} octets but its length octet (UDHL) announces {1 + header[0]}",
             field="udh",
         )
+    return tuple(elements)
 
 
-def _concat_from_udh(header: bytes) -> ConcatInfo | None:
-    """The concatenation element of a binary message's own header, when Vonage sent no concat fields."""
-    if not header:
-        return None
-    for element in _udh.parse(header):
+def _concat_from_header(elements: tuple[_udh.InformationElement, ...]) -> ConcatInfo | None:
+    """The concatenation element of the message's own header, when Vonage sent no concat fields."""
+    for element in elements:
         if isinstance(element, _udh.Concat):
             return ConcatInfo(reference=str(element.reference), total=element.total, part=element.sequence)
     return None
 
 
-def _concat(fields: dict[str, str]) -> ConcatInfo | None:
-    flag = _f.optional(fields, "concat")
+_CONCAT_PARTS = ("concat-ref", "concat-total", "concat-part")
+
+
+def _concat(read: FieldReader) -> ConcatInfo | None:
+    fields = read.fields
+    if "concat" in fields.nested:
+        raise WebhookError(
+            "field 'concat' is a JSON object or array, expected 'true' or 'false'", field="concat"
+        )
+    flag = fields.get("concat") or None
     if flag is not None and flag.lower() not in ("true", "false"):
-        shown = repr(flag) if len(flag) <= 40 else repr(flag[:40]) + "..."
-        raise WebhookError(f"field 'concat' is {shown}, expected 'true' or 'false'", field="concat")
-    present = [name for name in ("concat-ref", "concat-total", "concat-part") if _f.optional(fields, name)]
-    if not present and (flag is None or flag.lower() == "false"):
+        raise WebhookError(f"field 'concat' is {show(flag)}, expected 'true' or 'false'", field="concat")
+    if not any(fields.get(name) for name in _CONCAT_PARTS) and (flag is None or flag.lower() == "false"):
         return None
-    # concat=true, or some part fields: then all three must be there.
-    reference = _f.required(fields, "concat-ref")
-    total = _f.parse_int(_f.required(fields, "concat-total"), "concat-total", max_digits=5)
-    part = _f.parse_int(_f.required(fields, "concat-part"), "concat-part", max_digits=5)
+    # concat=true, or some part fields: then all three must be there, as strings.
+    reference = read.identity("concat-ref")
+    total = parse_int(read.identity("concat-total"), "concat-total", max_digits=5)
+    part = parse_int(read.identity("concat-part"), "concat-part", max_digits=5)
     return ConcatInfo(reference=reference, total=total, part=part)
+
+
+def _hex(read: FieldReader, name: str) -> bytes | None:
+    if name not in read.fields:
+        return None
+    if name in read.fields.nested:
+        raise WebhookError(f"field {name!r} is a JSON object or array, expected hex", field=name)
+    return parse_hex(read.fields[name], name)
 
 
 _KNOWN = frozenset(
@@ -271,61 +319,62 @@ def parse_inbound(data: WebhookInput) -> InboundMessage:
     Args:
         data: what the web framework decoded (a mapping of wire names to values), or the raw
             GET query string, POST form body or POST JSON body (``str`` or ``bytes``), at
-            most 64 KiB.
+            most 64 KiB; see :mod:`smscodec.vonage._wire` for the exact rules.
 
-    ``msisdn``, ``to``, ``messageId`` and ``type`` are required, and ``text`` for text and
-    unicode messages, ``data`` for binary ones.  With ``concat=true`` (or any ``concat-*``
-    field) all of ``concat-ref``, ``concat-total`` and ``concat-part`` are required and
-    1 <= part <= total <= 255.  A binary message without concat fields whose header holds a
-    concatenation element (TS 23.040 §9.2.3.24.1 / .8) gets :attr:`InboundMessage.concat`
-    from it, with the reference as a decimal string.  Empty optional fields count as absent.
+    ``msisdn``, ``to`` and ``messageId`` are required.  ``type`` is read in any case, and a
+    word that is not text, unicode or binary (or none) gives :attr:`InboundType.UNKNOWN`.
+    ``text``, ``data`` and ``udh`` are kept whatever the type: ``data`` and ``udh`` as bytes
+    from hex of either case, the header checked (TS 23.040 §9.2.3.24).  With ``concat=true``
+    (or any non-empty ``concat-*`` field) all of ``concat-ref``, ``concat-total`` and
+    ``concat-part`` are required and 1 <= part <= total <= 255.  A message without concat
+    fields whose header holds a concatenation element (TS 23.040 §9.2.3.24.1 / .8) gets
+    :attr:`InboundMessage.concat` from it, with the reference as a decimal string.  Empty
+    optional fields count as absent; an optional field that cannot be read (``timestamp``,
+    ``message-timestamp``, a JSON object where a string belongs) is None, named in
+    :attr:`InboundMessage.unreadable`, its value kept in :attr:`InboundMessage.raw`.
 
     Returns:
         The validated :class:`InboundMessage`.
 
     Raises:
         TypeError: ``data`` is not a mapping, ``str`` or bytes.
-        WebhookError: the body is unreadable (``field`` None) or a field is missing or
-            malformed (bad hex, a bad header, ``concat-part`` above ``concat-total``...);
-            ``field`` is the wire name.  Never any other exception.
+        WebhookError: the body is unreadable (``field`` None), an identity field is missing
+            or empty, or ``data``, ``udh`` or the concatenation group is malformed (bad hex,
+            a bad header, ``concat-part`` above ``concat-total``...); ``field`` is the wire
+            name.  Never any other exception.
     """
-    fields = normalize_webhook(data)
-    msisdn = _f.required(fields, "msisdn")
-    to = _f.required(fields, "to")
-    message_id = _f.required(fields, "messageId")
-    kind = _type(_f.required(fields, "type"))
-    text: str | None = fields.get("text")
-    body: bytes | None = None
-    header: bytes | None = None
-    if kind is InboundType.BINARY:
-        body = _f.parse_hex(fields.get("data", ""), "data") if "data" in fields else None
-        if body is None:
-            raise WebhookError("required field 'data' is missing from a binary message", field="data")
-        header = _f.parse_hex(fields.get("udh", ""), "udh")
-        _check_udh(header)
-    elif text is None:
-        raise WebhookError(f"required field 'text' is missing from a {kind.value} message", field="text")
-    concat = _concat(fields)
-    if concat is None and header:
-        concat = _concat_from_udh(header)
-    message_timestamp = _f.optional(fields, "message-timestamp")
-    timestamp = _f.optional(fields, "timestamp")
-    return InboundMessage(
+    fields = normalize(data)
+    read = FieldReader(fields)
+    msisdn = read.identity("msisdn")
+    to = read.identity("to")
+    message_id = read.identity("messageId")
+    word = read.present("type")
+    if word is None and "type" in fields and fields["type"]:
+        read.unreadable.append("type")  # a JSON object or array
+    concat = _concat(read)
+    message = InboundMessage(
         msisdn=msisdn,
         to=to,
         message_id=message_id,
-        type=kind,
-        text=text,
-        keyword=_f.optional(fields, "keyword"),
-        message_timestamp=(
-            None if message_timestamp is None else _f.parse_message_timestamp(message_timestamp)
-        ),
-        api_key=_f.optional(fields, "api-key"),
-        timestamp=None if timestamp is None else _f.parse_unix_timestamp(timestamp),
-        nonce=_f.optional(fields, "nonce"),
-        sig=_f.optional(fields, "sig"),
+        type=InboundType.UNKNOWN if word is None else _type(word),
+        text=read.string("text", keep_empty=True),
+        keyword=read.string("keyword"),
+        message_timestamp=read.optional("message-timestamp", parse_message_timestamp),
+        api_key=read.string("api-key"),
+        timestamp=read.optional("timestamp", parse_unix_timestamp),
+        nonce=read.string("nonce"),
+        sig=read.string("sig"),
         concat=concat,
-        data=body,
-        udh=header,
-        extra=tuple(sorted((k, v) for k, v in fields.items() if k not in _KNOWN)),
+        data=_hex(read, "data"),
+        udh=_hex(read, "udh"),
+        extra=read.extra(_KNOWN),
+        unreadable=tuple(read.unreadable),
+        raw=fields,
     )
+    if concat is None:
+        from_header = _concat_from_header(message.udh_elements)
+        if from_header is not None:
+            # Set on the message just made, before anyone else sees it: building a second
+            # one would parse the header a second time.
+            object.__setattr__(message, "concat", from_header)
+    return message

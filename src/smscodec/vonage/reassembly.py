@@ -13,47 +13,131 @@ soon as the last missing part arrives.
   phone reuses an 8-bit reference for a message of a different length.
 * A repeated part number of a pending message is ignored (the first copy wins).  Parts of
   completed messages are remembered by (sender, recipient, ``messageId``), the id that a
-  Vonage retry repeats, in a bounded first-in-first-out memory (``max_completed``); a
-  phone reusing a reference for a new message sends new message ids, so it is not mistaken
-  for a retry.
-* Memory is bounded: at most ``max_pending`` incomplete messages (the oldest is evicted
-  when a new one would exceed that) and at most ``max_parts`` parts each.  Evicted and
-  timed-out messages are not lost: :meth:`Reassembler.expire` hands their parts back.  The
-  queue of evicted messages is itself bounded by ``max_pending``; what overflows it is
+  Vonage retry repeats, for ``completed_ttl`` seconds (Vonage's 24-hour retry window) and
+  at most ``max_completed`` of them; a phone reusing a reference for a new message sends
+  new message ids, so it is not mistaken for a retry.
+* Memory is bounded three ways: at most ``max_pending`` incomplete messages, at most
+  ``max_pending_bytes`` bytes in their parts, and at most ``max_parts`` parts each.  When a
+  part would exceed a bound, the oldest incomplete messages are evicted, in O(1) (memory)
+  or O(log n) (SQLite, Redis) per eviction.  Evicted and timed-out messages are not lost:
+  :meth:`Reassembler.expire` hands their parts back (call it regularly).  The queue of
+  evicted messages is itself bounded by ``max_pending`` messages and
+  ``max_pending_bytes`` bytes (its newest message always stays); what overflows it is
   counted in :attr:`Reassembler.discarded`.
-* Time comes from the ``clock`` callable (``time.monotonic`` by default), so tests drive it.
-* One lock guards the state: a reassembler may be shared by a threaded web server.
+* :meth:`Reassembler.add` keeps its contract (the whole message or None);
+  :meth:`Reassembler.add_part` says which None it was (:class:`PartStatus`: pending,
+  duplicate, evicted) and :meth:`Reassembler.add_parts` takes a batch in one store
+  transaction.
+
+Where the state lives
+---------------------
+In a store (:mod:`smscodec.vonage.stores`).  The default :class:`~smscodec.vonage.MemoryStore`
+is this process's memory, shared by its threads.  With a :class:`~smscodec.vonage.SQLiteStore`
+(one host) or a :class:`~smscodec.vonage.RedisStore` (several hosts), every worker makes its
+own Reassembler over the same store and a message completes exactly once across all of
+them, in whichever worker adds its last part; a worker killed at any moment loses nothing
+the store committed.  Parts travel into a shared store as JSON (never pickle) and come
+back equal.  Configure every worker alike: each call applies the bounds of the
+Reassembler that makes it.
+
+Delivery to the caller is at most once.  A completed message is handed to the one call
+that completed it and is then gone from the store; only its part ids stay, to recognise
+retries.  If that worker dies after the store committed the completion and before the
+message was handled, the message is lost: Vonage retries the unanswered webhook, and the
+retry is (rightly, for the store) a duplicate.  Keep that window short: hand a completed
+message to something durable (a table, a queue) first, then answer the webhook.
+
+Time
+----
+Times come from the ``clock`` callable.  In-process, ``time.monotonic`` (the default) is
+right.  A shared store compares times written by different processes, and a monotonic
+clock is meaningless outside its own process, so with a shared store the default becomes
+``time.time`` (wall-clock seconds; keep hosts in NTP sync: the 24-hour default timeout
+dwarfs any realistic skew).  A ``clock`` passed explicitly is used as given, with any
+store: it must then mean the same in every process.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields, replace
+from enum import Enum
+from typing import NamedTuple
 
 from .. import udh as _udh
 from ..errors import ArgumentError, WebhookError
+from ._codec import Codec, CodecError
+from ._wire import RawFields
 from .inbound import InboundMessage, InboundType
+from .stores import GroupLimits, GroupOutcome, GroupPart, MemoryStore, Store, StoreError
 
-__all__ = ["Reassembler"]
+__all__ = ["PartResult", "PartStatus", "Reassembler"]
 
 # TS 23.040 §9.2.3.24.1: at most 255 parts.
 _MAX_PARTS = 255
 
-_Key = tuple[str, str, str, int]
+# What one part counts against max_pending_bytes, besides its content (text as UTF-8,
+# data, header, the raw and unknown fields): an allowance for the identity and metadata
+# fields and the bookkeeping around them, so that a flood of tiny parts is bounded too.
+_PART_OVERHEAD = 256
+
+# The default bound on pending bytes.  A real part carries at most 140 octets of user data
+# (TS 23.040 §9.2.3.24): about 160 characters once decoded, some 1 KiB once its metadata
+# and raw webhook fields are counted.  32 MiB holds the default 10,000 pending messages at
+# three such parts each, while a flood of 64 KiB parts (what a webhook body may carry)
+# stops at about 500 parts instead of gigabytes.
+_DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024
+
+_CODEC = Codec(InboundMessage)
+# Whether InboundMessage has the ``raw`` mapping yet (a failing getattr costs a microsecond).
+_HAS_RAW = "raw" in {f.name for f in fields(InboundMessage)}
 
 
-@dataclass
-class _Pending:
-    started: float
-    binary: bool
-    parts: dict[int, InboundMessage] = field(default_factory=dict)
+class PartStatus(str, Enum):
+    """What :meth:`Reassembler.add_part` did with a message; the values are plain words."""
 
-    def ordered(self) -> list[InboundMessage]:
-        return [self.parts[number] for number in sorted(self.parts)]
+    #: :attr:`PartResult.message` is the whole message: this part completed it, or it was
+    #: never a part of a longer one (it comes straight back).
+    COMPLETE = "complete"
+    #: Held: more parts of its message are to come.
+    PENDING = "pending"
+    #: Ignored: a copy of a part already held (the first copy stays), or a part of a
+    #: message already completed (a webhook retry).
+    DUPLICATE = "duplicate"
+    #: Could not be held within ``max_pending_bytes`` even after evicting every other
+    #: message: the part and the rest of its message wait in the evicted queue for
+    #: :meth:`Reassembler.expire`.
+    EVICTED = "evicted"
+    #: Only from :meth:`Reassembler.add_parts`: refused, :attr:`PartResult.error` says why
+    #: (:meth:`~Reassembler.add` and :meth:`~Reassembler.add_part` raise it instead).
+    REFUSED = "refused"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PartResult(NamedTuple):
+    """The answer of :meth:`Reassembler.add_part` for one message (a named tuple: one is
+    made per webhook, so it must be cheap).
+
+    Attributes:
+        status: what happened (:class:`PartStatus`).
+        part: the message that was added.
+        message: the whole message when ``status`` is COMPLETE, else None.
+        error: why the part was refused when ``status`` is REFUSED, else None.
+    """
+
+    status: PartStatus
+    part: InboundMessage
+    message: InboundMessage | None = None
+    error: WebhookError | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when :attr:`message` holds the whole message."""
+        return self.status is PartStatus.COMPLETE
 
 
 def _positive_int(value: object, name: str) -> int:
@@ -64,64 +148,142 @@ def _positive_int(value: object, name: str) -> int:
     return value
 
 
+def _seconds(value: object, name: str) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ArgumentError(f"{name} is {value!r}, expected a positive number of seconds", argument=name)
+    return float(value)
+
+
+def _weight(message: InboundMessage) -> int:
+    """What ``message`` counts against ``max_pending_bytes`` (see _PART_OVERHEAD)."""
+    size = _PART_OVERHEAD + len(message.data or b"") + len(message.udh or b"")
+    text = message.text
+    if text:
+        size += len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if message.extra:
+        size += sum(len(name) + len(value) for name, value in message.extra)
+    # The raw webhook fields (a mapping of str, added in 0.2) hold the text once more.
+    raw = getattr(message, "raw", None) if _HAS_RAW else None
+    if raw:
+        # A plain dict copy first: RawFields' own iteration runs in Python, a dict's in C.
+        fields = (
+            raw.to_dict() if isinstance(raw, RawFields) else dict(raw) if isinstance(raw, Mapping) else {}
+        )
+        try:
+            size += sum(map(len, fields)) + sum(map(len, fields.values()))
+        except TypeError:  # not the mapping of str it should be: count what can be counted
+            size += len(fields) * 16
+    return size
+
+
 class Reassembler:
     """Collects the parts of concatenated inbound messages and returns each whole message once.
 
+    Thread and process safety are the store's (see :mod:`smscodec.vonage.stores`): the
+    reassembler itself holds only its settings, so threads may share one, and processes
+    share a :class:`~smscodec.vonage.SQLiteStore` or :class:`~smscodec.vonage.RedisStore`.
+
     Args:
+        store: where the parts wait (default: a new :class:`~smscodec.vonage.MemoryStore`,
+            this process only).
         max_pending: most incomplete messages held at once; when a part of a new message
             would exceed it, the oldest incomplete message is evicted (see :meth:`expire`).
         timeout: seconds, by ``clock``, after the first part of an incomplete message arrived
             when :meth:`expire` gives up on it.  The default is Vonage's 24-hour retry window.
-        clock: returns the current time in seconds; any monotonic source.
+        clock: returns the current time in seconds; any monotonic source in-process.  With a
+            shared store, the default ``time.monotonic`` is replaced by ``time.time`` (see the
+            module docstring, "Time").
         max_parts: most parts accepted per message (TS 23.040 allows 255).
         max_completed: how many parts of completed messages are remembered to recognise
             retries after completion.
+        max_pending_bytes: most bytes held in the parts of incomplete messages (content plus
+            256 per part); the oldest messages are evicted to stay under it.  The default,
+            32 MiB, holds 10,000 messages of three full parts each.
+        completed_ttl: seconds a completed message's part ids are remembered (Vonage retries
+            a webhook for 24 hours).
+        namespace: the store namespace, to keep several reassemblers apart in one store.
 
     Raises:
         TypeError: an argument of the wrong type.
-        ArgumentError: a count below 1 or a timeout that is not a positive finite number.
+        ArgumentError: a count below 1 or a time that is not a positive finite number.
     """
 
     def __init__(
         self,
         *,
+        store: Store | None = None,
         max_pending: int = 10_000,
         timeout: float = 86_400.0,
         clock: Callable[[], float] = time.monotonic,
         max_parts: int = _MAX_PARTS,
         max_completed: int = 100_000,
+        max_pending_bytes: int = _DEFAULT_MAX_PENDING_BYTES,
+        completed_ttl: float = 86_400.0,
+        namespace: str = "reassembly",
     ) -> None:
         self._max_pending = _positive_int(max_pending, "max_pending")
         self._max_parts = _positive_int(max_parts, "max_parts")
-        self._max_completed = _positive_int(max_completed, "max_completed")
-        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
-            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-        if not (math.isfinite(timeout) and timeout > 0):
-            raise ArgumentError(
-                f"timeout is {timeout!r}, expected a positive number of seconds", argument="timeout"
-            )
+        max_completed = _positive_int(max_completed, "max_completed")
+        max_pending_bytes = _positive_int(max_pending_bytes, "max_pending_bytes")
+        self._timeout = _seconds(timeout, "timeout")
+        completed_ttl = _seconds(completed_ttl, "completed_ttl")
         if not callable(clock):
             raise TypeError(f"clock must be callable, not {type(clock).__name__}")
-        self._timeout = float(timeout)
-        self._clock = clock
-        self._lock = threading.Lock()
-        # Insertion order is arrival order of each message's first part: oldest first.
-        self._pending: OrderedDict[_Key, _Pending] = OrderedDict()
-        self._completed: OrderedDict[tuple[str, str, str], None] = OrderedDict()
-        self._evicted: list[list[InboundMessage]] = []
-        self._discarded = 0
+        if store is None:
+            store = MemoryStore()
+        elif not isinstance(store, Store):
+            raise TypeError(
+                f"store must be a Store (MemoryStore, SQLiteStore, ...), not {type(store).__name__}"
+            )
+        if not isinstance(namespace, str):
+            raise TypeError(f"namespace must be str, not {type(namespace).__name__}")
+        self._store = store
+        self._shared = bool(store.shared)
+        # A monotonic clock means nothing to another process: shared stores get wall time.
+        self._clock = time.time if self._shared and clock is time.monotonic else clock
+        self._namespace = namespace
+        self._limits = GroupLimits(
+            max_groups=self._max_pending,
+            max_bytes=max_pending_bytes,
+            max_done=max_completed,
+            done_ttl=completed_ttl,
+        )
+        store.group_stats(namespace)  # checks the namespace (and reaches a shared store) now
+
+    def __repr__(self) -> str:
+        return f"Reassembler(store={self._store!r}, namespace={self._namespace!r})"
+
+    @property
+    def store(self) -> Store:
+        """The store the parts wait in."""
+        return self._store
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The time source in use (``time.time`` when a shared store replaced the default)."""
+        return self._clock
 
     @property
     def pending(self) -> int:
-        """How many incomplete messages are held."""
-        with self._lock:
-            return len(self._pending)
+        """How many incomplete messages are held (by every worker of a shared store)."""
+        return self._store.group_stats(self._namespace).pending
+
+    @property
+    def pending_bytes(self) -> int:
+        """What the held parts count against ``max_pending_bytes``."""
+        return self._store.group_stats(self._namespace).pending_bytes
+
+    @property
+    def evicted(self) -> int:
+        """Evicted incomplete messages waiting for :meth:`expire`."""
+        return self._store.group_stats(self._namespace).evicted
 
     @property
     def discarded(self) -> int:
         """Incomplete messages dropped because the queue of evicted messages was full."""
-        with self._lock:
-            return self._discarded
+        return self._store.group_stats(self._namespace).discarded
 
     def add(self, message: InboundMessage) -> InboundMessage | None:
         """Feed one inbound message or part.
@@ -130,49 +292,113 @@ class Reassembler:
             The whole message when ``message`` completes one (metadata of part 1, texts or
             data joined in part order, :attr:`~InboundMessage.part_ids` filled,
             ``concat`` None); ``message`` itself when it is not a part of a longer message;
-            None while parts are missing, and for a repeated part.
+            None while parts are missing, and for a repeated part (:meth:`add_part` tells
+            these apart).
 
         Raises:
             TypeError: ``message`` is not an :class:`InboundMessage`.
             WebhookError: the part claims more than ``max_parts`` parts (``concat-total``),
                 or mixes binary and text with the other parts of its message (``type``).
+            StoreError: a shared store failed (unreachable, locked too long).
         """
+        return self.add_part(message).message
+
+    def add_part(self, message: InboundMessage) -> PartResult:
+        """Feed one inbound message or part and say what became of it.
+
+        Returns:
+            A :class:`PartResult`: COMPLETE with the whole message (or ``message`` itself
+            when it is not a part), PENDING, DUPLICATE or EVICTED.
+
+        Raises:
+            The same as :meth:`add`.
+        """
+        item = self._prepare(message, strict=True)
+        if isinstance(item, PartResult):
+            return item
+        (outcome,) = self._store.add_parts(self._namespace, (item,), self._limits, self._clock())
+        return self._result(message, outcome, strict=True)
+
+    def add_parts(self, messages: Iterable[InboundMessage]) -> list[PartResult]:
+        """Feed several messages in one store transaction (one SQLite commit, one Redis
+        script call per 256 parts), in order; the same as :meth:`add_part` on each in turn,
+        but a part that :meth:`add_part` would refuse comes back REFUSED with its error.
+
+        Raises:
+            TypeError: an item is not an :class:`InboundMessage` (nothing is added).
+            StoreError: a shared store failed (nothing is added).
+        """
+        messages = list(messages)
+        prepared = [self._prepare(message, strict=False) for message in messages]
+        items = [item for item in prepared if isinstance(item, GroupPart)]
+        outcomes = iter(
+            self._store.add_parts(self._namespace, items, self._limits, self._clock()) if items else ()
+        )
+        return [
+            item if isinstance(item, PartResult) else self._result(message, next(outcomes), strict=False)
+            for message, item in zip(messages, prepared, strict=True)
+        ]
+
+    def _prepare(self, message: InboundMessage, *, strict: bool) -> GroupPart | PartResult:
+        """The store's view of a part, or the result when the store need not be asked."""
         if not isinstance(message, InboundMessage):
             raise TypeError(f"add() takes an InboundMessage, not {type(message).__name__}")
         concat = message.concat
         if concat is None or concat.total == 1:
-            return message
+            return PartResult(PartStatus.COMPLETE, message, message)
         if concat.total > self._max_parts:
-            raise WebhookError(
+            error = WebhookError(
                 f"'concat-total' is {concat.total}, more than the {self._max_parts} parts this "
                 "reassembler accepts per message",
                 field="concat-total",
             )
-        key: _Key = (message.msisdn, message.to, concat.reference, concat.total)
-        binary = message.type is InboundType.BINARY
-        with self._lock:
-            if (message.msisdn, message.to, message.message_id) in self._completed:
-                return None
-            entry = self._pending.get(key)
-            if entry is None:
-                self._make_room()
-                entry = self._pending[key] = _Pending(started=self._clock(), binary=binary)
-            elif entry.binary != binary:
-                raise WebhookError(
-                    f"part {concat.part} of message {concat.reference!r} is {message.type.value}, "
-                    f"its other parts are {'binary' if entry.binary else 'text'}",
-                    field="type",
-                )
-            if concat.part in entry.parts:
-                return None
-            entry.parts[concat.part] = message
-            if len(entry.parts) < concat.total:
-                return None
-            del self._pending[key]
-            parts = entry.ordered()
-            for part in parts:
-                self._remember(part)
-        return _join(parts)
+            if strict:
+                raise error
+            return PartResult(PartStatus.REFUSED, message, error=error)
+        sender, to, reference = message.msisdn, message.to, concat.reference
+        # Length-prefixed fields: unambiguous whatever the values hold, and cheap.
+        return GroupPart(
+            f"{len(sender)}:{sender}{len(to)}:{to}{len(reference)}:{reference}{concat.total}",
+            concat.part,
+            concat.total,
+            "binary" if message.type is InboundType.BINARY else "text",
+            f"{len(sender)}:{sender}{len(to)}:{to}{message.message_id}",
+            _CODEC.dumps(message) if self._shared else message,
+            _weight(message),
+        )
+
+    def _result(self, message: InboundMessage, outcome: GroupOutcome, strict: bool) -> PartResult:
+        status = outcome.status
+        if status == "complete":
+            return PartResult(PartStatus.COMPLETE, message, _join(self._decode(outcome.values)))
+        if status == "pending":
+            return PartResult(PartStatus.PENDING, message)
+        if status in ("duplicate", "done"):
+            return PartResult(PartStatus.DUPLICATE, message)
+        if status == "evicted":
+            return PartResult(PartStatus.EVICTED, message)
+        concat = message.concat
+        if status != "conflict" or concat is None:
+            raise StoreError(f"{self._store!r} answered {str(status)[:20]!r}, not a part outcome")
+        error = WebhookError(
+            f"part {concat.part} of message {concat.reference!r} is {message.type.value}, "
+            f"its other parts are {outcome.tag}",
+            field="type",
+        )
+        if strict:
+            raise error
+        return PartResult(PartStatus.REFUSED, message, error=error)
+
+    def _decode(self, values: Sequence[object]) -> list[InboundMessage]:
+        if not self._shared:
+            return [v for v in values if isinstance(v, InboundMessage)]
+        out = []
+        for value in values:
+            message = _CODEC.loads(value if isinstance(value, (bytes, str)) else b"")
+            if not isinstance(message, InboundMessage):
+                raise CodecError("a stored part is not an inbound message")
+            out.append(message)
+        return out
 
     def expire(self) -> list[list[InboundMessage]]:
         """Give up on incomplete messages older than ``timeout`` and on evicted ones.
@@ -180,49 +406,26 @@ class Reassembler:
         Returns:
             The parts of each abandoned message, in part order: first those evicted to make
             room since the last call, then the timed-out ones, oldest first.  Each message is
-            returned once; a late part of it starts a new incomplete message.
+            returned once (to one caller, across every worker of a shared store); a late
+            part of it starts a new incomplete message.
+
+        Raises:
+            StoreError: a shared store failed, or holds a part this version cannot read.
         """
-        with self._lock:
-            now = self._clock()
-            out = self._evicted
-            self._evicted = []
-            while self._pending:
-                key, entry = next(iter(self._pending.items()))
-                if now - entry.started <= self._timeout:  # "older than": strictly past the timeout
-                    break
-                del self._pending[key]
-                out.append(entry.ordered())
-            return out
+        groups = self._store.expire_groups(self._namespace, self._clock(), self._timeout)
+        return [self._decode(group) for group in groups]
 
     def flush(self) -> list[list[InboundMessage]]:
         """Give up on every incomplete message now (e.g. at shutdown) and return their parts,
-        the evicted ones first, then the held ones oldest first."""
-        with self._lock:
-            out = self._evicted
-            self._evicted = []
-            out.extend(entry.ordered() for entry in self._pending.values())
-            self._pending.clear()
-            return out
-
-    def _make_room(self) -> None:
-        while len(self._pending) >= self._max_pending:
-            _, oldest = self._pending.popitem(last=False)
-            self._evicted.append(oldest.ordered())
-            if len(self._evicted) > self._max_pending:
-                del self._evicted[0]
-                self._discarded += 1
-
-    def _remember(self, part: InboundMessage) -> None:
-        self._completed[(part.msisdn, part.to, part.message_id)] = None
-        while len(self._completed) > self._max_completed:
-            self._completed.popitem(last=False)
+        the evicted ones first, then the held ones oldest first.  With a shared store this
+        takes every worker's messages."""
+        return [self._decode(group) for group in self._store.flush_groups(self._namespace)]
 
 
-def _strip_concat(header: bytes) -> bytes:
-    """The header without its concatenation elements: the joined message is no longer a part."""
-    if not header:
-        return b""
-    elements = [e for e in _udh.parse(header) if not isinstance(e, _udh.Concat)]
+def _strip_concat(message: InboundMessage) -> bytes:
+    """The message's header without its concatenation elements: the joined message is no
+    longer a part.  Uses the elements parsed when the message was made (no second parse)."""
+    elements = [e for e in message.udh_elements if not isinstance(e, _udh.Concat)]
     if not elements:
         return b""
     # Not udh.build: its 140-octet limit is for headers we send, and a received header
@@ -238,7 +441,7 @@ def _join(parts: list[InboundMessage]) -> InboundMessage:
         return replace(
             first,
             data=b"".join(part.data or b"" for part in parts),
-            udh=_strip_concat(first.udh or b""),
+            udh=_strip_concat(first),
             concat=None,
             part_ids=ids,
         )

@@ -5,6 +5,13 @@ Vonage calls the account's delivery-receipt webhook once per part and per status
 turns one such call, in any of its three shapes (GET query, POST form, POST JSON), into a
 validated :class:`DeliveryReceipt`.  Field meanings follow the SMS API reference
 ("Delivery Receipt" webhook) and the "Delivery receipts" guide, cited below.
+
+No receipt is lost to a field this version cannot read: only the identity fields
+(``msisdn``, ``to``, ``messageId``) and ``status`` are required.  A status word the library
+does not know is kept (:attr:`DeliveryReceipt.status_word`, with ``status``
+:attr:`DeliveryStatus.UNKNOWN`), an optional field that cannot be read is None and listed in
+:attr:`DeliveryReceipt.unreadable`, and every field as received stays in
+:attr:`DeliveryReceipt.raw`.
 """
 
 from __future__ import annotations
@@ -16,8 +23,23 @@ from enum import Enum, IntEnum
 from typing import TypeAlias
 
 from ..errors import WebhookError
-from . import _webhook_fields as _f
-from ._webhook_input import WebhookInput, normalize_webhook
+from ._wire import (
+    FieldReader,
+    RawFields,
+    WebhookInput,
+    check_identity,
+    check_optional_str,
+    check_raw,
+    check_unreadable,
+    normalize,
+    parse_decimal,
+    parse_int,
+    parse_message_timestamp,
+    parse_scts,
+    parse_unix_timestamp,
+    redacted_repr,
+    show,
+)
 
 __all__ = [
     "DeliveryErrorCode",
@@ -34,6 +56,10 @@ class DeliveryStatus(str, Enum):
     compares equal to its word.  ``accepted`` and ``buffered`` are intermediate: a later
     receipt follows.  The others are final (SMS API reference, ``status`` possible values;
     Vonage support, "What kind of Delivery Receipts does the Vonage API platform return").
+
+    A receipt whose word is none of these (``"submitted"``, ``"DELIVRD"``, a word Vonage adds
+    later) has ``status`` :attr:`UNKNOWN` and keeps the word in
+    :attr:`DeliveryReceipt.status_word`; it is not final (see :attr:`DeliveryReceipt.is_final`).
     """
 
     #: Accepted for delivery by the downstream carrier, not yet delivered (intermediate).
@@ -49,7 +75,8 @@ class DeliveryStatus(str, Enum):
     FAILED = "failed"
     #: Refused by the downstream carrier (final).
     REJECTED = "rejected"
-    #: No useful information available (final).
+    #: No useful information available (final), and the status of a receipt whose word the
+    #: library does not know (then not final: see :attr:`DeliveryReceipt.is_final`).
     UNKNOWN = "unknown"
 
     @property
@@ -110,20 +137,23 @@ class DeliveryErrorCode(IntEnum):
 ErrorCodeValue: TypeAlias = DeliveryErrorCode | int
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class DeliveryReceipt:
     """One delivery receipt, validated.
 
     Construct it with :func:`parse_delivery_receipt`; the keyword-only constructor also
     works and checks every field (``status`` may be given as its word, ``err_code`` as an
-    int).  Wire names are in brackets.
+    int, ``raw`` as any mapping of str to str).  Wire names are in brackets.
 
     Attributes:
         msisdn: the number the message was sent to (``msisdn``).
         to: the sender id given as ``from`` when sending (``to``).
         message_id: Vonage's id of the part this receipt is about (``messageId``); it matches
             ``message_id`` in the send response.
-        status: where the part is in the delivery process (``status``).
+        status: where the part is in the delivery process (``status``);
+            :attr:`DeliveryStatus.UNKNOWN` for a word the library does not know.
+        status_word: the ``status`` word exactly as received (``"delivered"``, ``"DELIVRD"``,
+            ``"submitted"``); given to the constructor or derived from ``status``.
         network_code: the recipient's network, an MCCMNC such as ``"23410"`` but also words
             such as ``"US-TOLL-FREE"`` (``network-code``), or None.
         price: what the part cost (``price``), or None.
@@ -138,14 +168,20 @@ class DeliveryReceipt:
         timestamp: Unix seconds, present on signed webhooks (``timestamp``), or None.
         nonce: a random string of signed webhooks (``nonce``), or None.
         sig: the signature of signed webhooks (``sig``), or None; check it with
-            :func:`~smscodec.vonage.verify_webhook` on the raw fields.
+            :func:`~smscodec.vonage.check_webhook` on the raw fields.  Never in the repr.
         extra: fields this version does not know, as sorted ``(name, value)`` pairs.
+        unreadable: wire names of the optional fields that were present but could not be
+            read (their attribute is None; their value is in ``raw``), in reading order.
+        raw: every field as received, a read-only mapping of wire names to ``str``
+            (:class:`~smscodec.vonage.RawFields`); empty for a receipt built by hand.  Not
+            compared (two receipts with the same values are equal) and not in the repr.
     """
 
     msisdn: str
     to: str
     message_id: str
     status: DeliveryStatus
+    status_word: str | None = None
     network_code: str | None = None
     price: Decimal | None = None
     err_code: ErrorCodeValue | None = None
@@ -158,15 +194,32 @@ class DeliveryReceipt:
     # Kept out of repr: a signature in a log line is a replayable credential.
     sig: str | None = field(default=None, repr=False)
     extra: tuple[tuple[str, str], ...] = ()
+    unreadable: tuple[str, ...] = field(default=(), compare=False)
+    raw: RawFields = field(default_factory=RawFields, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _f.check_identity(self)
-        _f.check_optional_str(self, ("network_code", "client_ref", "api_key", "nonce", "sig"))
+        check_identity(self)
+        check_optional_str(self, ("status_word", "network_code", "client_ref", "api_key", "nonce", "sig"))
         status = self.status
+        word = self.status_word
+        if word == "" or status == "":
+            raise WebhookError("'status' must not be empty", field="status")
         if not isinstance(status, DeliveryStatus):
             if not isinstance(status, str):
                 raise TypeError(f"status must be a DeliveryStatus or str, not {type(status).__name__}")
-            object.__setattr__(self, "status", _status(status))
+            if word is None:
+                word = str.__str__(status)
+            status = _status(status)
+        if word is None:
+            word = status.value
+        elif _status(word) is not status:
+            raise WebhookError(
+                f"status is {status.value!r} but status_word is {show(word)}, which reads as "
+                f"{_status(word).value!r}",
+                field="status",
+            )
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "status_word", word)
         if self.price is not None:
             if not isinstance(self.price, Decimal):
                 raise TypeError(f"price must be Decimal or None, not {type(self.price).__name__}")
@@ -192,11 +245,26 @@ class DeliveryReceipt:
             raise TypeError(f"timestamp must be int or None, not {type(self.timestamp).__name__}")
         if not isinstance(self.extra, tuple):
             raise TypeError(f"extra must be a tuple of (name, value) pairs, not {type(self.extra).__name__}")
+        object.__setattr__(self, "unreadable", check_unreadable(self.unreadable))
+        object.__setattr__(self, "raw", check_raw(self.raw))
+
+    def __repr__(self) -> str:
+        return redacted_repr(self)
+
+    @property
+    def status_known(self) -> bool:
+        """True when :attr:`status_word` is one of the :class:`DeliveryStatus` words (any case)."""
+        assert self.status_word is not None  # set by __post_init__
+        return self.status_word.lower() in _WORDS
 
     @property
     def is_final(self) -> bool:
-        """True when no later receipt is expected for this part (see :attr:`DeliveryStatus.is_final`)."""
-        return self.status.is_final
+        """True when no later receipt is expected for this part (see :attr:`DeliveryStatus.is_final`).
+
+        False for a status word the library does not know: it may be an intermediate one
+        (``"submitted"``), and a later receipt must still be able to settle the part.
+        """
+        return self.status_known and self.status.is_final
 
     @property
     def delivered(self) -> bool:
@@ -214,13 +282,20 @@ class DeliveryReceipt:
         return isinstance(self.err_code, DeliveryErrorCode) and self.err_code.temporary
 
 
+_WORDS = frozenset(member.value for member in DeliveryStatus)
+
+
+def _error_code(value: str, name: str) -> ErrorCodeValue:
+    return DeliveryErrorCode.lookup(parse_int(value, name))
+
+
 def _status(word: str) -> DeliveryStatus:
+    # Any case: Vonage sends lower case, some relays upper case.  A word not listed is kept
+    # by the caller (status_word), never an error: Vonage may add words.
     try:
         return DeliveryStatus(word.lower())
     except ValueError:
-        shown = repr(word) if len(word) <= 40 else repr(word[:40]) + "..."
-        known = ", ".join(member.value for member in DeliveryStatus)
-        raise WebhookError(f"field 'status' is {shown}, expected one of: {known}", field="status") from None
+        return DeliveryStatus.UNKNOWN
 
 
 # Fields the parser reads; anything else lands in DeliveryReceipt.extra.
@@ -249,14 +324,16 @@ def parse_delivery_receipt(data: WebhookInput) -> DeliveryReceipt:
 
     Args:
         data: what the web framework decoded (a mapping of wire names to values), or the raw
-            GET query string, POST form body or POST JSON body (``str`` or ``bytes``); see
-            :func:`smscodec.vonage._webhook_input.normalize_webhook` for the exact rules and
-            the 64 KiB size limit.
+            GET query string, POST form body or POST JSON body (``str`` or ``bytes``), at most
+            64 KiB; see :mod:`smscodec.vonage._wire` for the exact rules.
 
-    ``msisdn``, ``to``, ``messageId`` and ``status`` are required; every other field may be
-    missing or empty (None).  ``status`` must be one of the :class:`DeliveryStatus` words
-    (any case): an unknown word is an error rather than a guess, since a receipt whose status
-    cannot be read says nothing about delivery.  ``err-code`` keeps codes that Vonage has not
+    ``msisdn``, ``to``, ``messageId`` and ``status`` are required.  Every other field may be
+    missing or empty (None), and one that is present but cannot be read (a ``price`` that is
+    not an amount, the ``{}`` of a JSON object) is None too, named in
+    :attr:`DeliveryReceipt.unreadable`, its value kept in :attr:`DeliveryReceipt.raw`: a
+    receipt is never lost to an optional field.  ``status`` is read in any case; a word that
+    is not a :class:`DeliveryStatus` is kept in :attr:`DeliveryReceipt.status_word` with
+    ``status`` :attr:`DeliveryStatus.UNKNOWN`.  ``err-code`` keeps codes that Vonage has not
     documented as plain ints.  ``scts`` is read as 20YY-MM-DD HH:MM (seconds tolerated) and
     returned naive, because the zone of the carrier's clock is not documented.
 
@@ -265,32 +342,33 @@ def parse_delivery_receipt(data: WebhookInput) -> DeliveryReceipt:
 
     Raises:
         TypeError: ``data`` is not a mapping, ``str`` or bytes.
-        WebhookError: the body is unreadable (``field`` None) or a field is missing or
-            malformed; ``field`` is its wire name (``"err-code"``, ``"message-timestamp"``...).
-            Never any other exception, and never a partly filled receipt.
+        WebhookError: the body is unreadable (``field`` None), or an identity field or
+            ``status`` is missing, empty or not a string (``field``: its wire name).  Never
+            any other exception.
     """
-    fields = normalize_webhook(data)
-    price = _f.optional(fields, "price")
-    err_code = _f.optional(fields, "err-code")
-    scts = _f.optional(fields, "scts")
-    message_timestamp = _f.optional(fields, "message-timestamp")
-    timestamp = _f.optional(fields, "timestamp")
+    fields = normalize(data)
+    read = FieldReader(fields)
+    msisdn = read.identity("msisdn")
+    to = read.identity("to")
+    message_id = read.identity("messageId")
+    word = read.identity("status")
     return DeliveryReceipt(
-        msisdn=_f.required(fields, "msisdn"),
-        to=_f.required(fields, "to"),
-        message_id=_f.required(fields, "messageId"),
-        status=_status(_f.required(fields, "status")),
-        network_code=_f.optional(fields, "network-code"),
-        price=None if price is None else _f.parse_decimal(price, "price"),
-        err_code=None if err_code is None else DeliveryErrorCode.lookup(_f.parse_int(err_code, "err-code")),
-        scts=None if scts is None else _f.parse_scts(scts, "scts"),
-        message_timestamp=(
-            None if message_timestamp is None else _f.parse_message_timestamp(message_timestamp)
-        ),
-        client_ref=_f.optional(fields, "client-ref"),
-        api_key=_f.optional(fields, "api-key"),
-        timestamp=None if timestamp is None else _f.parse_unix_timestamp(timestamp),
-        nonce=_f.optional(fields, "nonce"),
-        sig=_f.optional(fields, "sig"),
-        extra=tuple(sorted((k, v) for k, v in fields.items() if k not in _KNOWN)),
+        msisdn=msisdn,
+        to=to,
+        message_id=message_id,
+        status=_status(word),
+        status_word=word,
+        network_code=read.string("network-code"),
+        price=read.optional("price", parse_decimal),
+        err_code=read.optional("err-code", _error_code),
+        scts=read.optional("scts", parse_scts),
+        message_timestamp=read.optional("message-timestamp", parse_message_timestamp),
+        client_ref=read.string("client-ref"),
+        api_key=read.string("api-key"),
+        timestamp=read.optional("timestamp", parse_unix_timestamp),
+        nonce=read.string("nonce"),
+        sig=read.string("sig"),
+        extra=read.extra(_KNOWN),
+        unreadable=tuple(read.unreadable),
+        raw=fields,
     )

@@ -19,7 +19,15 @@ Source: the SMS API reference (https://developer.vonage.com/en/api/sms), schemas
 
 Every malformed body raises :class:`ResponseError` (never ``KeyError``, ``json`` or
 ``expat`` errors).  XML with a document type declaration is refused before any entity
-could be declared, let alone expanded (no "billion laughs", no external entities).
+could be declared, let alone expanded (no "billion laughs", no external entities).  A
+key given twice in one JSON object, at any depth, is refused as the XML parser refuses a
+repeated element: Python's ``json`` would keep the last one silently, so
+``{"messages":[{"status":"5"}],"messages":[{"status":"0"}]}`` would read as a success.
+
+A multi-part send that is partly refused (part 2 of 4 throttled) leaves two choices,
+see :func:`resend_refused_parts`: send the whole text again (simple; the accepted parts
+arrive and are billed twice) or send only the refused parts with the concatenation
+header of the parts already delivered.
 """
 
 from __future__ import annotations
@@ -36,72 +44,34 @@ __all__ = [
     "ServerError",
     "ThrottledError",
     "parse_send_response",
+    "resend_refused_parts",
 ]
 
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from xml.parsers import expat
 
-from ..errors import ArgumentError, ResponseError, SmsCodecError
+from ..errors import (
+    AccountError,
+    ArgumentError,
+    AuthenticationError,
+    DestinationError,
+    InvalidRequestError,
+    ResponseError,
+    SendError,
+    ServerError,
+    ThrottledError,
+    shown,
+)
+from .payloads import Credentials, SendPayload, SmsRequest
 from .status import StatusCode
 
-
-class SendError(SmsCodecError):
-    """A part of a send request that the API refused (a non-zero ``status``).
-
-    Raised by :meth:`SendResponse.raise_for_status`; the subclass says which family the
-    status belongs to, so callers can catch what they can act on.
-
-    Attributes:
-        status: the :class:`StatusCode` (or the plain ``int`` of an undocumented code).
-        error_text: the API's ``error-text``, if any.
-        to: the recipient of the refused part, if the API said.
-    """
-
-    _attrs = ("status", "error_text", "to")
-
-    def __init__(
-        self, message: str, *, status: StatusCode | int, error_text: str | None, to: str | None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_text = error_text
-        self.to = to
-
-    @property
-    def retryable(self) -> bool:
-        """True when the same request may succeed later (statuses 1, 5 and 10)."""
-        return isinstance(self.status, StatusCode) and self.status.retryable
-
-
-class ThrottledError(SendError):
-    """Sending too fast: 1 Throttled, 10 Too Many Existing Binds.  Back off and retry."""
-
-
-class ServerError(SendError):
-    """5 Internal Error: retry later."""
-
-
-class AuthenticationError(SendError):
-    """4 Invalid Credentials, 14 Invalid Signature, 32 Signature And API Secret Disallowed."""
-
-
-class AccountError(SendError):
-    """The account cannot send: 8 barred, 9 out of credit, 11 not enabled for HTTP, 29 demo mode."""
-
-
-class InvalidRequestError(SendError):
-    """The request itself is wrong: 2, 3, 6, 12, 15, 22, 23."""
-
-
-class DestinationError(SendError):
-    """The recipient cannot be reached: 7 Number Barred, 17 Message Blocked by Provider, 33 De-activated."""
-
-
+# The send status family lives in smscodec.errors with every other error class; it is
+# re-exported here, its first home.  Each documented refusal maps to one family.
 _FAMILIES: dict[int, type[SendError]] = {
     1: ThrottledError,
     10: ThrottledError,
@@ -191,6 +161,14 @@ class SendResponse:
         """The parts that were refused."""
         return tuple(m for m in self.messages if not m.ok)
 
+    @property
+    def refused_parts(self) -> tuple[int, ...]:
+        """The numbers (1-based, in response order) of the parts that were refused.
+
+        To send only those again, see :func:`resend_refused_parts`.
+        """
+        return tuple(index + 1 for index, m in enumerate(self.messages) if not m.ok)
+
     def __iter__(self) -> Iterator[SentMessage]:
         return iter(self.messages)
 
@@ -242,7 +220,7 @@ def _money(field: str, value: object) -> Decimal | None:
     if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
         value = str(value)  # a JSON number (floats are parsed as Decimal)
     if not isinstance(value, str) or not _MONEY.fullmatch(value):
-        raise ResponseError(f"{field} must be a decimal amount, got {_show(value)}", field=field)
+        raise ResponseError(f"{field} must be a decimal amount, got {shown(value)}", field=field)
     return Decimal(value)
 
 
@@ -251,18 +229,13 @@ def _int(field: str, value: object) -> int:
         return int(value)
     if isinstance(value, str) and _COUNT.fullmatch(value):
         return int(value)
-    raise ResponseError(f"{field} must be a non-negative integer, got {_show(value)}", field=field)
+    raise ResponseError(f"{field} must be a non-negative integer, got {shown(value)}", field=field)
 
 
 def _text(field: str, value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    raise ResponseError(f"{field} must be a string, got {_show(value)}", field=field)
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    raise ResponseError(f"{field} must be a string, got {shown(value)}", field=field)
 
 
 # (attribute, JSON name, XML name)
@@ -300,9 +273,26 @@ def _refuse_constant(name: str) -> Any:
     raise ResponseError(f"{name} is not a number the API sends", field=None)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json calls this for every object, at every depth: a repeated key is refused there
+    # rather than letting the last one win.
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ResponseError(
+                f"the JSON body has the key {shown(key)} twice in one object; "
+                "the API writes each key once, so the body cannot be trusted",
+                field=key,
+            )
+        obj[key] = value
+    return obj
+
+
 def _parse_json(body: str | bytes) -> SendResponse:
     try:
-        data = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+        data = json.loads(
+            body, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys
+        )
     except ResponseError:
         raise
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -438,3 +428,88 @@ def parse_send_response(body: str | bytes, format: str = "json") -> SendResponse
     if kind == "xml":
         return _parse_xml(body)
     raise ArgumentError(f"format must be 'json' or 'xml', got {format!r}", argument="format")
+
+
+# ---- partly refused multi-part sends ---------------------------------------------------------
+
+
+def resend_refused_parts(
+    request: SmsRequest | Mapping[str, object],
+    response: SendResponse | Sequence[SendResponse],
+    *,
+    reference: int,
+    reference_bits: int = 8,
+    credentials: Credentials | None = None,
+    timestamp: int | None = None,
+) -> dict[int, SendPayload]:
+    """The payloads that send again only the parts of ``request`` that ``response`` refused.
+
+    When part 2 of 4 is throttled (a retryable status), there are two ways on:
+
+    * **Resend everything**: send ``request.payload(credentials)`` again.  Simple and
+      always possible, but parts 1, 3 and 4 reach the handset twice and are billed twice,
+      and the handset may show the message twice.
+    * **Resend only the refused parts** (this function): each refused part becomes a
+      binary payload carrying the part's concatenation header, as
+      :meth:`SmsRequest.part_payloads` builds it with ``reference``, so that it joins the
+      parts already delivered.  That holds only if those parts carry the same header:
+      send the message from the start as ``request.part_payloads(credentials,
+      reference=r)`` (one request per part, ``response`` then being the sequence of their
+      responses) and keep ``r``.  When the whole text went out in one request, Vonage split
+      it and chose a reference that the response does not report: a part resent alone
+      cannot join the others, and resending everything is the only way.
+
+    Whether to retry at all is the caller's choice: check each refused part's
+    ``status.retryable`` (1, 5, 10) first; a barred number will refuse again.
+
+    Args:
+        request: the request that was sent, or its fields in wire names.
+        response: one :class:`SendResponse` listing one entry per part, or a sequence of
+            responses, one per part payload sent, in part order.
+        reference: the concatenation reference of the parts already sent.
+        reference_bits: 8 or 16, as they were sent.
+        credentials: as for :meth:`SmsRequest.payload`.
+        timestamp: as for :meth:`SmsRequest.payload`.
+
+    Returns:
+        The refused part numbers (1-based) mapped to the payloads that send them again, in
+        part order; empty when every part was accepted.  A message of one part maps to
+        its own payload.
+
+    Raises:
+        ArgumentError: ``response`` does not list one entry (or hold one response) per
+            part of the message, or ``reference``/``reference_bits`` out of range.
+        PayloadError: fields that break a rule (as for :class:`SmsRequest`).
+        TypeError: an argument of the wrong type.
+    """
+    if not isinstance(request, SmsRequest):
+        if not isinstance(request, Mapping):
+            raise TypeError(f"request must be an SmsRequest or a mapping, not {type(request).__name__}")
+        request = SmsRequest.from_fields(request)
+    if isinstance(response, SendResponse):
+        accepted = [m.ok for m in response.messages]
+        what = "entries"
+    elif isinstance(response, Sequence) and not isinstance(response, (str, bytes)):
+        for index, item in enumerate(response):
+            if not isinstance(item, SendResponse):
+                raise TypeError(f"response[{index}] must be a SendResponse, not {type(item).__name__}")
+        accepted = [item.ok for item in response]
+        what = "responses"
+    else:
+        raise TypeError(
+            f"response must be a SendResponse or a sequence of them, not {type(response).__name__}"
+        )
+    payloads = request.part_payloads(
+        credentials, reference=reference, reference_bits=reference_bits, timestamp=timestamp
+    )
+    if len(accepted) != len(payloads):
+        hint = (
+            ": the API refused the request as a whole, so nothing was sent; send it again once fixed"
+            if what == "entries" and len(accepted) == 1 and not accepted[0]
+            else ""
+        )
+        raise ArgumentError(
+            f"the response has {len(accepted)} {what} but the message has {len(payloads)} parts{hint}",
+            argument="response",
+        )
+    return {number: payloads[number - 1] for number, ok in enumerate(accepted, 1) if not ok}

@@ -72,7 +72,12 @@ class StatusCode(enum.IntEnum):
 
     @property
     def retryable(self) -> bool:
-        """True when the same request may succeed if sent again later (1, 5 and 10)."""
+        """True when the same request may succeed if sent again later (1, 5 and 10).
+
+        For one part of a multi-part message, "the same request" is the whole text: sending
+        it again repeats (and bills) the parts that were accepted.  To send only the
+        refused parts, see :func:`smscodec.vonage.resend_refused_parts`.
+        """
         return _INFO[self.value].retryable
 
     @classmethod

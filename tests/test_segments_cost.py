@@ -1,4 +1,4 @@
-"""estimate_cost: exact decimal arithmetic over the segment count."""
+"""estimate_cost (smscodec.segments): exact decimal arithmetic over the segment count."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""``count_segments`` is the kernels' own function: its fast path (plain options, counted
-without Python-level code in the compiled twin) and its general path (every other call,
-handed to ``smscodec.segments``) agree with each other and with ``analyze``, errors
-included, for every option and every PEP 393 width, on both backends."""
+"""``count_segments`` is the ``count`` entry point's own function (``_count_c`` compiled,
+``_count_py`` its twin): its fast path (plain options, counted without Python-level code in
+the compiled twin) and its general path (every other call, through the option plan) agree
+with each other and with ``analyze``, errors included, for every option and every PEP 393
+width, on both backends."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import smscodec
-from smscodec import _segments_py, analyze, segments
+from smscodec import _count_py, _segments_py, analyze, segments
 from smscodec._backend import load
 from smscodec.errors import SmsCodecError
 
@@ -65,12 +66,12 @@ def _outcome(func: Callable[..., object], *args: object, **kwargs: object) -> ob
 
 
 def test_the_public_function_is_the_live_kernels() -> None:
-    live = load("segments")
+    live = load("count")
     assert smscodec.count_segments is live.count_segments
     assert segments.count_segments is live.count_segments
     # The docstring is the public one (the signature is in the .pyi stub).
     assert "analyze(...).segments" in (live.count_segments.__doc__ or "")
-    assert "analyze(...).segments" in (_segments_py.count_segments.__doc__ or "")
+    assert "analyze(...).segments" in (_count_py.count_segments.__doc__ or "")
 
 
 @given(
@@ -90,7 +91,7 @@ def test_every_option_agrees_with_the_general_path(
     smart: object,
     languages: object,
 ) -> None:
-    k = kernel("segments")
+    k = kernel("count")
     options = {
         "encoding": encoding,
         "udh": udh,
@@ -99,7 +100,7 @@ def test_every_option_agrees_with_the_general_path(
         "languages": languages,
     }
     got = _outcome(k.count_segments, text, **options)
-    general = _outcome(segments._count_general, text, **options)
+    general = _outcome(_count_py.count_segments, text, **options)
     assert got == general
     info = _outcome(analyze, text, **options)
     if isinstance(info, smscodec.SegmentInfo):
@@ -116,24 +117,24 @@ def test_every_option_agrees_with_the_general_path(
 def test_fast_path_equals_analyze_per_width(
     kernel: Kernel, text: str, languages: list[int], mode: str
 ) -> None:
-    k = kernel("segments")
+    k = kernel("count")
     for variant in (text, "Δ" + text, text + "😀", "😀" + text + "Δ"):
         for langs in ((), tuple(languages), languages):
             got = _outcome(k.count_segments, variant, encoding=mode, languages=langs)
             info = _outcome(analyze, variant, encoding=mode, languages=langs)
             assert got == (info.segments if isinstance(info, smscodec.SegmentInfo) else info)
-            assert got == _outcome(_segments_py.count_segments, variant, encoding=mode, languages=langs)
+            assert got == _outcome(_count_py.count_segments, variant, encoding=mode, languages=langs)
 
 
 @pytest.mark.parametrize("width", ["1-byte", "2-byte", "4-byte"])
 @pytest.mark.parametrize("where", [0, 1, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 159, 160])
 def test_lone_surrogate_anywhere_is_the_same_error(kernel: Kernel, width: str, where: int) -> None:
-    k = kernel("segments")
+    k = kernel("count")
     fill = {"1-byte": "é", "2-byte": "Ж", "4-byte": "😀"}[width]
     text = fill * where + "\udc00" + "x" * (170 - where)
     for options in ({}, {"encoding": "ucs2"}, {"languages": (1, 6)}):
         got = _outcome(k.count_segments, text, **options)
-        assert got == _outcome(segments._count_general, text, **options)
+        assert got == _outcome(_count_py.count_segments, text, **options)
         assert isinstance(got, tuple)
         assert got[0] == "EncodingError"
         assert got[2]["position"] == where
@@ -142,7 +143,7 @@ def test_lone_surrogate_anywhere_is_the_same_error(kernel: Kernel, width: str, w
 @pytest.mark.parametrize("length", [0, 1, 31, 32, 33, 153, 159, 160, 161, 306, 307, 1000, 5000])
 @pytest.mark.parametrize("special", ["", "`", "\n", "_", "]", "é", "\x7f", "\x00"])
 def test_plain_blocks_at_every_length(kernel: Kernel, length: int, special: str) -> None:
-    k = kernel("segments")
+    k = kernel("count")
     for at in sorted({0, length // 2, max(0, length - 1), 31, 32}):
         text = ("Hello world 42 " * 400)[:length]
         if special:
@@ -152,7 +153,7 @@ def test_plain_blocks_at_every_length(kernel: Kernel, length: int, special: str)
 
 
 def test_cached_languages_keep_their_checks(kernel: Kernel) -> None:
-    k = kernel("segments")
+    k = kernel("count")
     text = "Merhaba Ayşe, siparişiniz yola çıktı. " * 5
     languages = (1, 2, 3)
     assert k.count_segments(text, languages=languages) == analyze(text, languages=languages).segments
@@ -181,7 +182,7 @@ def test_str_subclass_takes_the_general_path(kernel: Kernel) -> None:
     class Text(str):
         pass
 
-    k = kernel("segments")
+    k = kernel("count")
     assert k.count_segments(Text("x" * 161)) == 2
     with pytest.raises(TypeError, match="text must be str"):
         k.count_segments(b"x")
@@ -213,8 +214,8 @@ def test_analyze_builds_a_complete_segment_info(text: str, options: dict[str, ob
 def test_signature_is_the_documented_one(kernel: Kernel) -> None:
     # The compiled function carries its signature (Argument Clinic style), so
     # inspect and help() show what the pure twin declares.
-    live = inspect.signature(kernel("segments").count_segments)
-    spec = inspect.signature(_segments_py.count_segments)
+    live = inspect.signature(kernel("count").count_segments)
+    spec = inspect.signature(_count_py.count_segments)
     assert [(p.name, p.kind, p.default) for p in live.parameters.values()] == [
         (p.name, p.kind, p.default) for p in spec.parameters.values()
     ]

@@ -1,4 +1,4 @@
-"""National language shift tables in segment counting (TS 23.038 §6.2.1.2.4, Annex A; issue 4)."""
+"""National language shift tables in segment counting (TS 23.038 §6.2.1.2.4, Annex A)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,635 @@
+"""The campaign report of ``smscodec analyze``, computed chunk by chunk with the batch kernels.
+
+Theory of operation
+-------------------
+:class:`Campaign` takes the messages a chunk at a time (a list of ``str`` or a pyarrow
+string Array) and keeps only totals, so a file of any size is reported in bounded memory.
+Per chunk:
+
+* **Totals** under the report's options (``encoding``, ``smart``, ``languages``): one
+  :func:`smscodec.batch.analyze` call.  A missing value (None, an Arrow null) counts 0
+  parts, as in the batch API, and is reported apart.
+* **Savings** of ``--smart`` and ``--languages``, each compared with sending the texts as
+  written with the default tables.  Smart encoding never touches a message that is GSM-7
+  as it stands (it replaces look-alikes only to let a message go as GSM-7), so the smart
+  counts need a second batch call over the UCS-2 messages only.  National language tables
+  can change any message, so they take a full pass of their own, only when asked for.
+* **What blocks GSM-7**: for every message that is UCS-2 under the report's options, its
+  *blockers*: the distinct characters no enabled table carries (with ``--smart``, those
+  that have no look-alike either: the others would be replaced once the blockers are
+  gone).  They are found without a Python loop over characters: the UCS-2 messages' UTF-8
+  octets are scanned with numpy for lead octets (and the few ASCII blockers), the code
+  points decoded there, looked up in a table of blockers, and deduplicated per message.
+  Each character is then credited with what replacing **it alone** would save: the
+  message's parts minus the parts of the message with that character replaced (by its
+  ``--smart`` look-alike where it has one, else by ``?``, a one-septet GSM-7 character),
+  re-counted under the same options.  Only two kinds of (message, character) pair need
+  that re-count: a character that is the message's only blocker (the message may become
+  GSM-7), and one whose replacement changes the message's length in UTF-16 units (an
+  astral character, a look-alike of other than one character).  Anything else leaves the
+  message UCS-2 with the same units, hence the same parts: it saves 0, exactly.
+
+``record()`` gives the report as a JSON-ready dict; :func:`render` draws it as text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import batch
+from ._plan import plan as _plan_of
+from ._tables import CHAR_CLASSES, CLASSES
+from .errors import SmsCodecError
+from .smart import SMART_MAP
+
+__all__ = ["LANGUAGES_CAVEAT", "Campaign", "ReportOptions", "first_refused", "render"]
+
+#: What every ``--languages`` saving comes with.
+LANGUAGES_CAVEAT = (
+    "national language tables need a route that sends their shift elements in a user data "
+    "header (SMPP, or binary messages with a UDH); Vonage's SMS API cannot request them for "
+    "text messages"
+)
+#: The stand-in for a character that has no look-alike: one septet of the default alphabet.
+STAND_IN = "?"
+# Pairs (messages x distinct blockers) up to this many are deduplicated with a bitmap; a
+# larger chunk (thousands of distinct CJK characters) is sorted instead.
+_BITMAP_PAIRS = 1 << 24
+_UNICODE_SIZE = 0x110000
+# Entries of the blocker table that are no blocker numbers.
+_CARRIED = -2
+_UNSEEN = -1
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """The segment options of a report, and how to count.
+
+    Attributes:
+        encoding: ``"auto"``, ``"gsm7"`` or ``"ucs2"``.
+        reference_bits: 8 or 16.
+        smart: the totals include smart encoding.
+        languages: national language tables the route supports; the totals use them.
+        threads: threads for the batch kernels (None: 1).
+    """
+
+    encoding: str = "auto"
+    reference_bits: int = 8
+    smart: bool = False
+    languages: tuple[str | int, ...] = ()
+    threads: int | None = None
+
+    def segment_options(self, *, smart: bool | None = None, languages: bool | None = None) -> dict[str, Any]:
+        """Keyword arguments of the batch API: these options, or with ``smart`` /
+        ``languages`` switched."""
+        return {
+            "encoding": self.encoding,
+            "reference_bits": self.reference_bits,
+            "smart": self.smart if smart is None else smart,
+            "languages": (self.languages if languages is None else self.languages if languages else ()),
+            "threads": self.threads,
+        }
+
+
+@dataclass
+class _Totals:
+    messages: int = 0
+    missing: int = 0
+    segments: int = 0
+    ucs2: int = 0
+    histogram: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    plain: int = 0  # as written, default tables
+    smart: int = 0
+    languages: int = 0
+    both: int = 0
+    mixed: int = 0  # UCS-2 messages with no single blocker (no one table pair carries them all)
+
+
+def _is_arrow(texts: object) -> bool:
+    return type(texts).__module__.startswith("pyarrow")
+
+
+def _take(texts: Any, index: npt.NDArray[np.intp]) -> Any:
+    """Elements ``index`` of a chunk, as the same kind of container (list or Arrow array)."""
+    if not _is_arrow(texts):
+        return [texts[i] for i in index.tolist()]
+    import pyarrow as pa
+
+    # An Arrow index array over the numpy one's memory: given a numpy array, take
+    # converts it element by element, and pa.array would import pandas.
+    index = np.ascontiguousarray(index, dtype=np.int64)
+    return texts.take(pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)]))
+
+
+def _utf8(
+    texts: Any, wanted: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """UTF-8 octets of messages of ``texts`` back to back, where each one ends, and its
+    index in ``texts``.  An Arrow array gives its own buffers, every message (nothing is
+    copied); a list gives the messages ``wanted`` marks, encoded."""
+    if _is_arrow(texts):
+        import pyarrow as pa
+
+        if isinstance(texts, pa.ChunkedArray):
+            texts = texts.combine_chunks()
+        if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+            texts = texts.cast(pa.large_string())
+        _, offsets_buffer, data_buffer = texts.buffers()[:3]
+        width = np.int32 if pa.types.is_string(texts.type) else np.int64
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[texts.offset : texts.offset + len(texts) + 1]
+        offsets = offsets.astype(np.int64)
+        data = (
+            np.frombuffer(data_buffer, dtype=np.uint8)
+            if data_buffer is not None
+            else np.zeros(0, dtype=np.uint8)
+        )
+        return data[offsets[0] : offsets[-1]], offsets[1:] - offsets[0], np.arange(len(texts))
+    rows = np.flatnonzero(wanted)
+    # Lone surrogates cannot come from a file; from a caller's list they are kept (as
+    # the three octets a surrogate would take), so they show as the blockers they are.
+    encoded = [texts[i].encode("utf-8", "surrogatepass") for i in rows.tolist()]
+    ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends, rows
+
+
+class Campaign:
+    """Report totals, fed one chunk of messages at a time.
+
+    Args:
+        options: the segment options of the report.
+    """
+
+    def __init__(self, options: ReportOptions) -> None:
+        self.options = options
+        self.totals = _Totals()
+        # The characters that block GSM-7 under these options, as a table over every code
+        # point: _CARRIED for a character that does not block, _UNSEEN for a blocker not
+        # met yet, else the blocker's number (its index in the lists below).
+        plan = _plan_of(options.encoding, b"", options.reference_bits, options.smart, options.languages)
+        ids = np.full(_UNICODE_SIZE, _UNSEEN, dtype=np.int32)
+        for ch, cls in CHAR_CLASSES.items():
+            lk, ss = CLASSES[cls]
+            if lk & plan.locks or ss & plan.singles:
+                ids[ord(ch)] = _CARRIED
+        if options.smart and plan.smart is not None:
+            # Look-alikes are replaced once the message has no other blocker.
+            ids[list(plan.smart)] = _CARRIED
+        self._ids = ids
+        # ASCII blockers other than the control characters (` and DEL without --smart).
+        self._ascii_blockers = [int(octet) for octet in np.flatnonzero(ids[0x20:0x80] != _CARRIED) + 0x20]
+        # Per blocker, by number: code point, replacement, whether the replacement
+        # changes the UTF-16 length, and the totals.
+        self._chars: list[int] = []
+        self._replacements: list[str] = []
+        self._resized = np.zeros(0, dtype=bool)
+        self._messages = np.zeros(0, dtype=np.int64)
+        self._only = np.zeros(0, dtype=np.int64)
+        self._saved = np.zeros(0, dtype=np.int64)
+        # Scratch for the octet scan, reused from chunk to chunk (fresh multi-megabyte
+        # arrays cost a page fault per 4 KiB, more than the scan itself).
+        self._scratch = np.zeros(0, dtype=np.uint8)
+        self._mask = np.zeros(0, dtype=bool)
+
+    @property
+    def blockers(self) -> dict[str, tuple[int, int, int]]:
+        """Every blocker met: character -> (UCS-2 messages it blocks in, of which it is
+        the only blocker, parts replacing it alone would save)."""
+        return {
+            chr(cp): (int(self._messages[k]), int(self._only[k]), int(self._saved[k]))
+            for k, cp in enumerate(self._chars)
+        }
+
+    # --- feeding ----------------------------------------------------------------------
+
+    def add(self, texts: Any) -> dict[str, npt.NDArray[Any]]:
+        """Count one chunk into the totals.
+
+        Args:
+            texts: a list or tuple of ``str`` (None for a missing value), or a pyarrow
+                Array or ChunkedArray of strings.
+
+        Returns:
+            The chunk's per-message results under the report's options, as
+            :func:`smscodec.batch.analyze` gives them.
+
+        Raises:
+            What :func:`smscodec.batch.analyze` raises for the chunk.
+        """
+        if not _is_arrow(texts) and not isinstance(texts, list):
+            texts = list(texts)
+        opts = self.options
+        result = batch.analyze(texts, **opts.segment_options())
+        segments, codes = result["segments"], result["encoding"]
+        t = self.totals
+        t.messages += len(segments)
+        t.segments += int(segments.sum(dtype=np.int64))
+        t.ucs2 += int(np.count_nonzero(codes == 1))
+        t.missing += int(np.count_nonzero(segments == 0))
+        counts = np.bincount(segments)
+        if len(counts) > len(t.histogram):
+            counts[: len(t.histogram)] += t.histogram
+            t.histogram = counts.astype(np.int64)
+        else:
+            t.histogram[: len(counts)] += counts
+        if opts.encoding == "auto":
+            self._savings(texts, segments, codes)
+            self._rank(texts, segments, codes)
+        return result
+
+    def _savings(self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]) -> None:
+        opts, t = self.options, self.totals
+        if opts.smart or opts.languages:
+            plain = batch.analyze(texts, **opts.segment_options(smart=False, languages=False))
+            p_seg, p_codes = plain["segments"], plain["encoding"]
+        else:
+            p_seg, p_codes = segments, codes
+        p_total = int(p_seg.sum(dtype=np.int64))
+        t.plain += p_total
+        if opts.smart and not opts.languages:
+            t.smart += int(segments.sum(dtype=np.int64))
+        else:
+            t.smart += p_total - self._smart_saving(texts, p_seg, p_codes, languages=False)
+        if not opts.languages:
+            return
+        if not opts.smart:
+            l_seg, l_codes = segments, codes
+        else:
+            lang = batch.analyze(texts, **opts.segment_options(smart=False, languages=True))
+            l_seg, l_codes = lang["segments"], lang["encoding"]
+        l_total = int(l_seg.sum(dtype=np.int64))
+        t.languages += l_total
+        if opts.smart:
+            t.both += int(segments.sum(dtype=np.int64))
+        else:
+            t.both += l_total - self._smart_saving(texts, l_seg, l_codes, languages=True)
+
+    def _smart_saving(
+        self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8], *, languages: bool
+    ) -> int:
+        # Smart encoding changes only messages that are not GSM-7 as they stand.
+        index = np.flatnonzero(codes == 1)
+        if not len(index):
+            return 0
+        smart = batch.count_segments(
+            _take(texts, index), **self.options.segment_options(smart=True, languages=languages)
+        )
+        return int(segments[index].sum(dtype=np.int64) - smart.sum(dtype=np.int64))
+
+    def _rank(self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]) -> None:
+        ucs2 = codes == 1
+        if not np.any(ucs2):
+            return
+        owner, chars = self._blocker_pairs(texts, ucs2)
+        d = len(self._chars)
+        per_message = np.bincount(owner, minlength=len(codes))
+        self.totals.mixed += int(np.count_nonzero(ucs2 & (per_message == 0)))
+        if not len(owner):
+            return
+        only = per_message[owner] == 1
+        self._messages += np.bincount(chars, minlength=d)
+        self._only += np.bincount(chars[only], minlength=d)
+        # Re-count what can change: a message's only blocker, and a replacement that
+        # changes the UTF-16 length (which can save parts in a message that stays UCS-2).
+        recount = np.flatnonzero(only | self._resized[chars])
+        if not len(recount):
+            return
+        rows, cols = owner[recount], chars[recount]
+        if _is_arrow(texts):
+            wanted, where = np.unique(rows, return_inverse=True)
+            strings = _take(texts, wanted).to_pylist()
+            originals = [strings[i] for i in where.tolist()]
+        else:
+            originals = [texts[i] for i in rows.tolist()]
+        cps, replacements = self._chars, self._replacements
+        changed = [
+            text.replace(chr(cps[c]), replacements[c])
+            for text, c in zip(originals, cols.tolist(), strict=True)
+        ]
+        after = batch.count_segments(changed, **self.options.segment_options())
+        gain = segments[rows].astype(np.int64) - after
+        self._saved += np.bincount(cols, weights=gain, minlength=d).astype(np.int64)
+
+    def _blocker_pairs(
+        self, texts: Any, ucs2: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The distinct (message, blocker) pairs of the messages ``ucs2`` marks: message
+        indexes in ``texts`` (ascending) and blocker numbers; blockers met for the first
+        time are numbered."""
+        data, ends, rows = _utf8(texts, ucs2)
+        n = len(data)
+        if len(self._scratch) < n:
+            self._scratch = np.empty(n, dtype=np.uint8)
+            self._mask = np.empty(n, dtype=bool)
+        scratch, mask = self._scratch[:n], self._mask[:n]
+        # Candidates: lead octets and the ASCII octets that can block.  One compare finds
+        # both ranges: octet - 0x20 wraps the controls (0x00-0x1F) to 0xE0-0xFF and takes
+        # the lead octets (0xC0-0xFF) to 0xA0-0xDF.
+        np.subtract(data, np.uint8(0x20), out=scratch)
+        np.greater_equal(scratch, np.uint8(0xA0), out=mask)
+        raw = data.tobytes() if self._ascii_blockers else b""
+        for octet in self._ascii_blockers:
+            if raw.find(bytes((octet,))) >= 0:  # memchr: rarely there at all
+                mask |= data == octet
+        where = np.flatnonzero(mask)
+        lead = data[where].astype(np.uint32)
+        # The continuation octets of a lead, where it has them (valid UTF-8); elsewhere
+        # (an ASCII candidate, the end of the data) whatever the clamped read finds,
+        # which the decoding below does not use.
+        last = max(n - 1, 0)
+
+        def after(k: int) -> npt.NDArray[np.uint32]:
+            octets: npt.NDArray[np.uint32] = data[np.minimum(where + k, last)].astype(np.uint32)
+            octets &= np.uint32(0x3F)
+            return octets
+
+        b1, b2, b3 = after(1), after(2), after(3)
+        # RFC 3629 §3: 0xxxxxxx, 110xxxxx 10xxxxxx, 1110xxxx 10xxxxxx 10xxxxxx, 11110xxx ...
+        cps = np.where(
+            lead < 0x80,
+            lead,
+            np.where(
+                lead < 0xE0,
+                (lead & 0x1F) << 6 | b1,
+                np.where(
+                    lead < 0xF0,
+                    (lead & 0x0F) << 12 | b1 << 6 | b2,
+                    (lead & 0x07) << 18 | b1 << 12 | b2 << 6 | b3,
+                ),
+            ),
+        )
+        np.minimum(cps, _UNICODE_SIZE - 1, out=cps)
+        ids = self._ids[cps]
+        keep = ids != _CARRIED
+        where, cps, ids = where[keep], cps[keep], ids[keep]
+        owner = rows[np.searchsorted(ends, where, side="right")]
+        # Only the UCS-2 messages (an Arrow chunk is scanned whole; its GSM-7 messages
+        # hold no blocker anyway, but a null's slot may hold stray octets).
+        keep = ucs2[owner]
+        owner, cps, ids = owner[keep], cps[keep], ids[keep]
+        unseen = ids == _UNSEEN
+        if np.any(unseen):
+            self._number(np.unique(cps[unseen]))
+            ids = self._ids[cps]
+        # Deduplicate (message, blocker): a bitmap over (UCS-2 message, blocker) when it
+        # is small, else a sort.
+        rank = np.cumsum(ucs2) - 1  # a UCS-2 message's place among them
+        k, d = int(rank[-1]) + 1, len(self._chars)
+        key = rank[owner].astype(np.int64) * d + ids
+        if k * d <= _BITMAP_PAIRS:
+            seen = np.zeros(k * d, dtype=bool)
+            seen[key] = True
+            pairs = np.flatnonzero(seen)
+        else:
+            pairs = np.unique(key)
+        return np.flatnonzero(ucs2)[pairs // d], pairs % d
+
+    def _number(self, cps: npt.NDArray[np.uint32]) -> None:
+        """Give the blockers ``cps`` (met for the first time) their numbers."""
+        first = len(self._chars)
+        self._ids[cps] = np.arange(first, first + len(cps), dtype=np.int32)
+        for cp in cps.tolist():
+            self._chars.append(cp)
+            self._replacements.append(self._replacement(cp))
+        resized = [
+            cp > 0xFFFF or len(r) != 1 or ord(r) > 0xFFFF
+            for cp, r in zip(self._chars[first:], self._replacements[first:], strict=True)
+        ]
+        grow = np.zeros(len(cps), dtype=np.int64)
+        self._resized = np.concatenate([self._resized, np.array(resized, dtype=bool)])
+        self._messages = np.concatenate([self._messages, grow])
+        self._only = np.concatenate([self._only, grow])
+        self._saved = np.concatenate([self._saved, grow])
+
+    def _replacement(self, cp: int) -> str:
+        if self.options.smart:
+            return STAND_IN  # the blockers left with --smart have no look-alike
+        return SMART_MAP.get(chr(cp), STAND_IN)
+
+    # --- the report -------------------------------------------------------------------
+
+    def record(self, *, price: Decimal | None = None, top: int = 15) -> dict[str, Any]:
+        """The report as a JSON-ready dict (decimal amounts as strings).
+
+        Args:
+            price: price per part, for every cost and saving (None: parts only).
+            top: how many blocking characters to list.
+        """
+        t, opts = self.totals, self.options
+        hist = {str(k): int(v) for k, v in enumerate(t.histogram.tolist()) if k and v}
+
+        def money(parts: int) -> str | None:
+            return None if price is None else str(parts * price)
+
+        record: dict[str, Any] = {
+            "messages": t.messages,
+            "segments": t.segments,
+            "gsm7": t.messages - t.ucs2 - t.missing,
+            "ucs2": t.ucs2,
+            "missing": t.missing,
+            "ucs2_share": (t.ucs2 / t.messages) if t.messages else 0.0,
+            "histogram": hist,
+            "options": {
+                "encoding": opts.encoding,
+                "reference_bits": opts.reference_bits,
+                "smart": opts.smart,
+                "languages": list(opts.languages),
+            },
+        }
+        if price is not None:
+            record["price_per_segment"] = str(price)
+            record["cost"] = str(t.segments * price)
+        ranked = sorted(self.blockers.items(), key=lambda kv: (-kv[1][2], -kv[1][1], -kv[1][0], kv[0]))
+        record["forcing_chars"] = [
+            {
+                "char": ch,
+                "codepoint": f"U+{ord(ch):04X}",
+                "name": unicodedata.name(ch, ""),
+                "replacement": self._replacement(ord(ch)),
+                "messages": messages,
+                "only_blocker": only,
+                "segments_saved": saved,
+                "cost_saved": money(saved),
+            }
+            for ch, (messages, only, saved) in ranked[:top]
+        ]
+        record["forcing_compared_with"] = {
+            "segments": t.segments,
+            "cost": money(t.segments),
+            "description": "the totals of this report: each character's saving re-counts the "
+            "messages it blocks with that one character replaced, under the same options",
+        }
+        record["ucs2_no_single_blocker"] = t.mixed
+        savings: dict[str, Any] = {}
+        if opts.encoding == "auto":
+            baseline = {
+                "segments": t.plain,
+                "cost": money(t.plain),
+                "description": "the texts as written, default GSM-7 tables",
+            }
+
+            def saving(parts: int, smart: bool, languages: bool) -> dict[str, Any]:
+                # applied: the totals are exactly this; included: the totals use this
+                # option (with another one too, when not applied).
+                return {
+                    "segments": t.plain - parts,
+                    "cost": money(t.plain - parts),
+                    "applied": smart == opts.smart and languages == bool(opts.languages),
+                    "included": (opts.smart or not smart) and (bool(opts.languages) or not languages),
+                    "compared_with": baseline,
+                }
+
+            savings["smart"] = saving(t.smart, True, False)
+            if opts.languages:
+                savings["languages"] = {
+                    "languages": list(opts.languages),
+                    **saving(t.languages, False, True),
+                    "caveat": LANGUAGES_CAVEAT,
+                }
+                savings["smart_and_languages"] = {**saving(t.both, True, True), "caveat": LANGUAGES_CAVEAT}
+        record["savings"] = savings
+        return record
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _options_label(options: dict[str, Any]) -> str:
+    words = []
+    if options["encoding"] != "auto":
+        words.append(f"--encoding {options['encoding']}")
+    if options["smart"]:
+        words.append("--smart")
+    if options["languages"]:
+        words.append("--languages " + ",".join(str(x) for x in options["languages"]))
+    return " ".join(words)
+
+
+def _with_cost(parts: int, cost: str | None) -> str:
+    return f"{parts:,} parts" + (f" ({cost})" if cost is not None else "")
+
+
+def render(record: dict[str, Any]) -> str:
+    """The report of :meth:`Campaign.record` as text, for a terminal."""
+    lines: list[str] = []
+    add = lines.append
+    messages = record["messages"]
+    label = _options_label(record["options"])
+    add(f"messages        {messages:,}")
+    per = f"  ({record['segments'] / messages:.2f} per message)" if messages else ""
+    add(f"parts           {record['segments']:,}{per}")
+    add(f"GSM-7           {record['gsm7']:,}")
+    add(f"UCS-2           {record['ucs2']:,}  ({record['ucs2_share']:.1%} of messages)")
+    if record["missing"]:
+        add(f"missing         {record['missing']:,}  (empty values: counted 0 parts)")
+    if "cost" in record:
+        add(f"cost            {record['cost']}  at {record['price_per_segment']} per part")
+    add(f"options         {label or 'none (texts as written, default GSM-7 tables)'}")
+    add("")
+    add("parts per message")
+    hist = record["histogram"]
+    width = max((len(k) for k in hist), default=1)
+    most = max(hist.values(), default=1)
+    for parts, n in hist.items():
+        add(f"  {parts:>{width}}  {n:>9,}  {'#' * max(1, round(40 * n / most))}")
+    forcing = record["forcing_chars"]
+    if forcing:
+        add("")
+        still = " still" if record["options"]["smart"] or record["options"]["languages"] else ""
+        add(
+            f"characters that{still} force UCS-2{' with ' + label if label else ''}, by the parts "
+            "replacing each alone would save"
+        )
+        base = record["forcing_compared_with"]
+        add(
+            f"  (compared with the totals above, {_with_cost(base['segments'], base['cost'])}; "
+            + (
+                "each replaced by '?', a one-septet GSM-7 character)"
+                if record["options"]["smart"]
+                else "each replaced by its --smart look-alike, else by '?', a one-septet GSM-7 character)"
+            )
+        )
+        priced = base["cost"] is not None
+        cost_head = f"  {'cost saved':>12}" if priced else ""
+        add(f"  {'character':<44} {'parts saved':>11}{cost_head}  {'only blocker in':>15}  {'blocks in':>10}")
+        for item in forcing:
+            name = f"{item['codepoint']} {item['char']!r} {item['name']}".rstrip()
+            cost = f"  {item['cost_saved']:>12}" if priced else ""
+            add(
+                f"  {name[:44]:<44} {item['segments_saved']:>11,}{cost}  "
+                f"{item['only_blocker']:>15,}  {item['messages']:>10,}"
+            )
+    if record["ucs2_no_single_blocker"]:
+        add(
+            f"  {record['ucs2_no_single_blocker']:,} UCS-2 messages have no single blocking character: "
+            "no one pair of the enabled tables carries all of their characters"
+        )
+    savings = record["savings"]
+    add("")
+    if not savings:
+        add(f"savings         none computed: --encoding {record['options']['encoding']} fixes the encoding")
+        return "\n".join(lines) + "\n"
+    base = next(iter(savings.values()))["compared_with"]
+    add(
+        f"savings, each compared with the texts as written with the default GSM-7 tables "
+        f"({_with_cost(base['segments'], base['cost'])})"
+    )
+    names = {
+        "smart": "--smart",
+        "languages": "--languages " + ",".join(str(x) for x in record["options"]["languages"]),
+        "smart_and_languages": "both",
+    }
+    for key, item in savings.items():
+        amount = _with_cost(item["segments"], item["cost"])
+        if item["applied"]:
+            verb = f"saved {amount}: the totals above include it"
+        elif item["included"]:
+            verb = f"alone would save {amount}; the totals above include it"
+        else:
+            verb = f"would save {amount}"
+        add(f"  {names[key]:<28} {verb}")
+    if "languages" in savings:
+        add(f"  note: {LANGUAGES_CAVEAT}")
+    return "\n".join(lines) + "\n"
+
+
+# --- locating a refused message -----------------------------------------------------------
+
+
+def first_refused(texts: Any, options: ReportOptions) -> tuple[int, Exception] | None:
+    """The index of the first message of ``texts`` the batch API refuses under
+    ``options``, and the error it raises for that message alone; None if none is refused.
+
+    The batch API raises for the lowest refused index, naming it as an index of the
+    call's own input; this halves the chunk until one message is left (about 2x the
+    chunk's counting, and only on the error path), which works for every container and
+    every error the kernels can raise (TypeError, EncodingError, DecodeError).
+    """
+    kwargs = options.segment_options()
+
+    def refused(lo: int, hi: int) -> bool:
+        try:
+            batch.count_segments(texts[lo:hi], **kwargs)
+        except (SmsCodecError, TypeError):
+            return True
+        return False
+
+    lo, hi = 0, len(texts)
+    if not refused(lo, hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if refused(lo, mid):
+            hi = mid
+        else:
+            lo = mid
+    try:
+        batch.count_segments(texts[lo:hi], **kwargs)
+    except (SmsCodecError, TypeError) as exc:
+        return lo, exc
+    raise AssertionError("a refused message passed on its own")  # pragma: no cover

@@ -1,0 +1,89 @@
+"""Threads in ``smscodec.batch``: the batch kernels release the GIL while counting.
+
+Several Python threads counting at once, and ``threads=N`` inside one call, give exactly
+the single-threaded counts, for every container, and an error names the same element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+import smscodec
+from concurrency import mixed_texts, switch_often, together
+from smscodec import batch
+
+# Messages per batch test: the pure twins count ~50x slower and hold the GIL anyway.
+BATCH_SIZE = 3000 if smscodec.USE_EXTENSIONS else 500
+
+
+@pytest.fixture(autouse=True)
+def _switch_often() -> Iterator[None]:
+    with switch_often():
+        yield
+
+
+OPTION_SETS: list[dict[str, Any]] = [
+    {},
+    {"encoding": "ucs2"},
+    {"smart": True},
+    {"languages": ("turkish", "portuguese")},
+    {"reference_bits": 16},
+]
+
+
+def _containers(texts: list[str]) -> list[Any]:
+    out: list[Any] = [texts, np.array(texts, dtype=str), np.array(texts, dtype=object)]
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return out
+    return [*out, pa.array(texts), pa.chunked_array([texts[:99], texts[99:]], type=pa.large_string())]
+
+
+@pytest.mark.parametrize("options", OPTION_SETS, ids=lambda o: ",".join(o) or "default")
+def test_batch_threads_match_sequential(options: dict[str, Any]) -> None:
+    texts = mixed_texts(BATCH_SIZE)
+    expected = np.array([smscodec.count_segments(t, **options) for t in texts], dtype=np.int32)
+    for source in _containers(texts):
+        assert np.array_equal(batch.count_segments(source, **options), expected)
+
+        # Several Python threads in the kernels at once, each also splitting its call.
+        def count(i: int, source: Any = source) -> Any:
+            return batch.count_segments(source, threads=1 + i % 4, **options)
+
+        results = together(count)
+        for got in results:
+            assert np.array_equal(got, expected)
+
+
+def test_batch_analyze_threads_match_sequential() -> None:
+    texts = mixed_texts(BATCH_SIZE, seed=3)
+    single = batch.analyze(texts)
+    for got in together(lambda i: batch.analyze(texts, threads=i + 1)):
+        assert got.keys() == single.keys()
+        for key, values in single.items():
+            assert np.array_equal(got[key], values), key
+
+
+def test_batch_errors_under_threads_name_the_same_element() -> None:
+    texts = mixed_texts(BATCH_SIZE)
+    bad = BATCH_SIZE * 2 // 3
+    texts[bad] = "ok \ud800"  # a lone surrogate: UCS-2 cannot carry it
+    messages = set()
+    for error in together(lambda i: _error_of(lambda: batch.count_segments(texts, threads=i + 1))):
+        assert isinstance(error, smscodec.EncodingError)
+        messages.add(str(error))
+    assert len(messages) == 1
+    assert f"texts[{bad}]" in messages.pop()
+
+
+def _error_of(call: Callable[[], object]) -> BaseException | None:
+    try:
+        call()
+    except Exception as exc:
+        return exc
+    return None
