@@ -5,14 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import pathlib
+import re
 import subprocess
 import sys
+import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 import smscodec
+from smscodec import _inputs
 from smscodec.cli import main
 
 MESSAGES = [
@@ -200,3 +205,342 @@ def test_python_dash_m_runs_the_cli() -> None:
         check=True,
     )
     assert json.loads(out.stdout)["units"] == 5
+
+
+# --- files of a realistic size (issue 12) -------------------------------------------------
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+BIG = 100_000
+
+
+def _example_texts() -> list[str]:
+    with (EXAMPLES / "messages.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return [row["text"] for row in reader]
+
+
+def _expected(texts: list[str], n: int) -> dict[str, int]:
+    """Totals of the first ``n`` messages of ``texts`` repeated, by the scalar API on the
+    distinct texts only (an oracle independent of the batch kernels)."""
+    whole, rest = divmod(n, len(texts))
+    parts = [smscodec.count_segments(t) for t in texts]
+    ucs2 = [smscodec.analyze(t).encoding == "ucs2" for t in texts]
+    return {
+        "messages": n,
+        "segments": whole * sum(parts) + sum(parts[:rest]),
+        "ucs2": whole * sum(ucs2) + sum(ucs2[:rest]),
+        "gsm7": n - (whole * sum(ucs2) + sum(ucs2[:rest])),
+    }
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README's example data repeated to 100,000 rows: CSV, one per line, Parquet."""
+    texts = _example_texts()
+    rows = [texts[i % len(texts)] for i in range(BIG)]
+    folder = tmp_path_factory.mktemp("big")
+    with (folder / "big.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "text"])
+        writer.writerows(enumerate(rows))
+    (folder / "big.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    files = {"csv": folder / "big.csv", "txt": folder / "big.txt", "expected": _expected(texts, BIG)}
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return files
+    pq.write_table(pa.table({"text": rows}), folder / "big.parquet", row_group_size=30_000)
+    files["parquet"] = folder / "big.parquet"
+    return files
+
+
+def _totals(report: dict[str, Any]) -> dict[str, int]:
+    return {key: report[key] for key in ("messages", "segments", "ucs2", "gsm7")}
+
+
+def test_big_csv_read_directly(capsys: pytest.CaptureFixture[str], big: dict[str, Any]) -> None:
+    # Used to die with "OSError: telling position disabled by next() call" at the first
+    # progress update (50,000 rows).
+    code, out, err = run(capsys, "analyze", str(big["csv"]), "--json", "--price", "0.01")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert _totals(report) == big["expected"]
+    assert Decimal(report["cost"]) == big["expected"]["segments"] * Decimal("0.01")
+
+
+class _Pipe:
+    """sys.stdin as a real pipe that a thread fills with the bytes of ``path``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, path: pathlib.Path) -> None:
+        read_end, write_end = os.pipe()
+        self.stdin = io.TextIOWrapper(os.fdopen(read_end, "rb"), encoding="utf-8")
+
+        def feed() -> None:
+            with os.fdopen(write_end, "wb") as f:
+                f.write(path.read_bytes())
+
+        self.writer = threading.Thread(target=feed, daemon=True)
+        self.writer.start()
+        monkeypatch.setattr(sys, "stdin", self.stdin)
+
+    def join(self) -> None:
+        self.writer.join()
+        self.stdin.close()  # the command never closes stdin: the caller owns it
+
+
+def _pipe_stdin(monkeypatch: pytest.MonkeyPatch, path: pathlib.Path) -> _Pipe:
+    return _Pipe(monkeypatch, path)
+
+
+def test_big_lines_through_a_pipe(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, big: dict[str, Any]
+) -> None:
+    writer = _pipe_stdin(monkeypatch, big["txt"])
+    code, out, _ = run(capsys, "analyze", "-", "--json")
+    writer.join()
+    assert code == 0
+    assert _totals(json.loads(out)) == big["expected"]
+
+
+def test_big_parquet(capsys: pytest.CaptureFixture[str], big: dict[str, Any]) -> None:
+    if "parquet" not in big:
+        pytest.skip("pyarrow is not installed")
+    code, out, _ = run(capsys, "analyze", str(big["parquet"]), "--json")
+    assert code == 0
+    assert _totals(json.loads(out)) == big["expected"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "lines"])
+def test_chunked_files_pipes_and_threads_agree(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: pathlib.Path,
+    fmt: str,
+) -> None:
+    # Small chunks and blocks: the same paths a multi-gigabyte file takes, on 3,000 rows.
+    monkeypatch.setattr(_inputs, "CHUNK", 257)
+    monkeypatch.setattr(_inputs, "BLOCK", 4096)
+    path = EXAMPLES / ("messages.csv" if fmt == "csv" else "messages.txt")
+    expected = _expected(_example_texts(), 3000)
+    reports = []
+    for extra in ([], ["--threads", "2"]):
+        code, out, _ = run(capsys, "analyze", str(path), "--format", fmt, "--json", *extra)
+        assert code == 0
+        reports.append(json.loads(out))
+    writer = _pipe_stdin(monkeypatch, path)
+    code, out, _ = run(capsys, "analyze", "-", "--format", fmt, "--json")
+    writer.join()
+    assert code == 0
+    reports.append(json.loads(out))
+    assert _totals(reports[0]) == expected
+    assert reports[1] == reports[0] == reports[2]
+
+
+# --- errors inside a file name the file's own line or row ---------------------------------
+
+
+def test_refused_message_names_its_line_not_its_index(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    # Line 70,001 is in the second chunk of 50,000, at index 20,000 of that chunk.
+    path = tmp_path / "codes.txt"
+    lines = ["Your code is 1234"] * BIG
+    lines[70_000] = "Tu código es 1234"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(path), "--encoding", "gsm7")
+    assert code == 1
+    assert out == ""
+    assert err == (
+        f"smscodec: EncodingError: {path}: line 70,001: U+00F3 'ó' LATIN SMALL LETTER O WITH ACUTE, "
+        "character 5 of the message, cannot be sent with --encoding gsm7\n"
+    )
+
+
+def test_refused_csv_message_names_its_line_and_column(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    monkeypatch.setattr(_inputs, "CHUNK", 2)
+    path = tmp_path / "m.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "body"])
+        writer.writerows([[1, "one"], [2, "two\nlines"], [3, "three"], [4, "€ and Ж"]])
+    code, _, err = run(capsys, "analyze", str(path), "--column", "body", "--encoding", "gsm7")
+    assert code == 1
+    # The header is line 1; record 2 takes lines 3 and 4; record 4 starts on line 6.
+    assert err == (
+        f"smscodec: EncodingError: {path}: line 6, column 'body': U+0416 'Ж' CYRILLIC CAPITAL LETTER ZHE, "
+        "character 7 of the message, cannot be sent with --encoding gsm7\n"
+    )
+
+
+def test_parquet_errors_name_the_row(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "m.parquet"
+    pq.write_table(pa.table({"text": ["a", "b", "Olá"], "n": [1, 2, 3]}), path)
+    code, _, err = run(capsys, "analyze", str(path), "--encoding", "gsm7")
+    assert code == 1
+    assert f"{path}: row 3, column 'text': U+00E1 'á'" in err
+    assert err.count("\n") == 1
+    code, _, err = run(capsys, "analyze", str(path), "--column", "n")
+    assert code == 2
+    assert err == f"smscodec: error: {path}: column 'n' holds int64, not text\n"
+
+
+def test_text_that_is_not_utf8_names_line_and_byte(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "m.txt"
+    path.write_bytes(b"ok\nfine\n\xe9t\xe9\n")  # Latin-1, not UTF-8
+    code, out, err = run(capsys, "analyze", str(path))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"smscodec: error: {path}: line 3 is not UTF-8 text: "
+        "invalid continuation byte at byte 8 of the file (0xE9)\n"
+    )
+
+
+# --- what the report says ----------------------------------------------------------------
+
+HAND = ["—" + "a" * 100, "á—" + "b" * 100, "c" * 40]  # worked out in tests/test_report.py
+
+
+def test_ranking_credits_only_what_replacing_alone_saves(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "m.txt"
+    path.write_text("\n".join(HAND) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "analyze", str(path), "--json", "--price", "0.05")
+    assert code == 0
+    ranked = json.loads(out)["forcing_chars"]
+    # The em dash blocks in 2 messages, alone in 1; replacing it there saves 1 part (the
+    # old report charged it 2: every UCS-2 part of both messages).
+    assert [
+        (c["char"], c["messages"], c["only_blocker"], c["segments_saved"], c["cost_saved"]) for c in ranked
+    ] == [
+        ("—", 2, 1, 1, "0.05"),
+        ("á", 1, 0, 0, "0.00"),
+    ]
+    code, out, _ = run(capsys, "analyze", str(path), "--price", "0.05")
+    assert "by the parts replacing each alone would save" in out
+    assert "(compared with the totals above, 5 parts (0.25);" in out
+    assert re.search(r"U\+2014 '—' EM DASH +1 +0\.05 +1 +2\n", out), out
+
+
+def test_smart_report_shows_what_still_blocks(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "m.txt"
+    path.write_text("\n".join(HAND) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "analyze", str(path), "--smart")
+    assert code == 0
+    assert "characters that still force UCS-2 with --smart" in out
+    assert "EM DASH" not in out  # a look-alike: replaced once á is gone
+    assert re.search(r"--smart +saved 1 part: the totals above include it", out), out
+    assert not re.search(r"--smart +would save", out)
+
+
+def test_languages_report_says_which_route_can_send_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    path = tmp_path / "m.txt"
+    path.write_text("ş" * 100 + "\nplain\n", encoding="utf-8")
+    code, out, _ = run(capsys, "analyze", str(path), "--languages", "turkish")
+    assert code == 0
+    assert "shift elements in a user data header (SMPP, or binary messages with a UDH)" in out
+    assert "Vonage's SMS API cannot request them" in out
+    code, out, _ = run(capsys, "analyze", str(path), "--languages", "turkish", "--json")
+    assert json.loads(out)["savings"]["languages"]["caveat"].startswith("national language tables need")
+
+
+def test_threads_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", "x.txt", "--threads", "0"])
+    assert exc.value.code == 2
+    assert "threads must be at least 1" in capsys.readouterr().err
+
+
+# --- the progress bar: stderr only, only on a terminal ------------------------------------
+
+
+def _run_with_stderr_on_a_pty(argv: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in a child whose stderr is a pseudo-terminal; stdout a pipe."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    env = dict(os.environ, COLUMNS="200")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "smscodec", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    shown = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        shown += data
+    assert child.stdout is not None
+    with child.stdout:
+        out = child.stdout.read()
+    code = child.wait(timeout=120)
+    os.close(master)
+    return code, out.decode(), shown.decode()
+
+
+def test_progress_bar_on_a_terminal_and_nowhere_else(big: dict[str, Any]) -> None:
+    code, out, shown = _run_with_stderr_on_a_pty(["analyze", str(big["csv"]), "--json"])
+    assert code == 0
+    assert _totals(json.loads(out)) == big["expected"]  # stdout holds the JSON only
+    # What the terminal shows after the last redraw: one bar, no leftovers of longer ones.
+    last = shown.replace("\r\n", "\n").rstrip("\n").split("\n")[-1]
+    visible: list[str] = []
+    for part in last.split("\r"):
+        visible[: len(part)] = list(part)
+    assert re.fullmatch(r"\[#{30}\] 100\.0%  100,000 messages  [\d,]+/s", "".join(visible).rstrip()), shown
+    # Off a terminal (a pipe, a file), nothing at all: test_big_csv_read_directly checks
+    # that stderr stays empty for the same file.
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_progress_flag_and_small_inputs_draw_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXAMPLES / "messages.txt"
+    monkeypatch.setattr(_inputs, "PROGRESS_INTERVAL", 0.0)
+    for threshold, flags, drawn in [(0, [], True), (0, ["--no-progress"], False), (10**9, [], False)]:
+        monkeypatch.setattr(_inputs, "PROGRESS_MIN_BYTES", threshold)
+        terminal = _Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        assert main(["analyze", str(path), "--json", *flags]) == 0
+        assert ("3,000 messages" in terminal.getvalue()) is drawn
+        assert json.loads(capsys.readouterr().out)["messages"] == 3000  # stdout: the JSON alone
+
+
+def test_parquet_read_in_a_thread_of_its_own(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    monkeypatch.setattr(_inputs, "CHUNK", 113)
+    texts = _example_texts()
+    path = tmp_path / "m.parquet"
+    pq.write_table(pa.table({"text": texts}), path, row_group_size=1000)
+    reports = []
+    for extra in ([], ["--threads", "2"]):
+        code, out, _ = run(capsys, "analyze", str(path), "--json", *extra)
+        assert code == 0
+        reports.append(json.loads(out))
+    assert reports[0] == reports[1]
+    assert _totals(reports[0]) == _expected(texts, len(texts))

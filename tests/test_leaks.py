@@ -1,5 +1,5 @@
-"""Leaks (issue 8): every compiled entry point, called many times with valid and invalid
-input, leaves memory where it was.
+"""Leaks of the compiled kernels: every compiled entry point, called many times with valid
+and invalid input, leaves memory where it was.
 
 Two views, because they see different leaks: ``tracemalloc`` sees Python objects (a
 missing ``Py_DECREF`` keeps the object's block alive), the process's resident set size

@@ -80,8 +80,9 @@ def test_smart_totals_show_what_still_blocks() -> None:
     assert smart["compared_with"]["segments"] == 5
     text = render(record)
     assert "still force UCS-2 with --smart" in text
-    assert "would save" not in text
-    assert "saved 1 parts (0.05): the totals above include it" in text
+    assert "--smart " in text
+    assert "would save 1 part" not in text
+    assert "saved 1 part (0.05): the totals above include it" in text
 
 
 def test_savings_say_what_they_are_compared_with() -> None:
@@ -99,7 +100,7 @@ def test_savings_say_what_they_are_compared_with() -> None:
         "savings, each compared with the texts as written with the default GSM-7 tables (5 parts (0.25))"
         in text
     )
-    assert "--smart                      would save 1 parts (0.05)" in text
+    assert "--smart                      would save 1 part (0.05)" in text
 
 
 def test_astral_character_saves_units_in_a_message_that_stays_ucs2() -> None:

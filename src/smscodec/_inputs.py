@@ -193,7 +193,7 @@ def _line_chunks(blocks: _Blocks) -> Iterator[Chunk]:
             lines.pop()  # the text after the last line end (the block ends with one)
         for lo in range(0, len(lines), CHUNK):
             part = lines[lo : lo + CHUNK]
-            yield Chunk(part, range(line + lo, line + lo + len(part)), "line", None, blocks.done, part)
+            yield Chunk(part, range(line + lo, line + lo + len(part)), "line", None, blocks.done)
         line += len(lines)
 
 

@@ -207,16 +207,22 @@ class Campaign:
 
     # --- feeding ----------------------------------------------------------------------
 
-    def add(self, texts: Any) -> dict[str, npt.NDArray[Any]]:
+    def add(self, texts: Any, *, details: bool = False) -> dict[str, Any]:
         """Count one chunk into the totals.
 
         Args:
             texts: a list or tuple of ``str`` (None for a missing value), or a pyarrow
                 Array or ChunkedArray of strings.
+            details: also give, per message, the characters that block GSM-7 and (with
+                ``smart``) the text as it would be sent.
 
         Returns:
             The chunk's per-message results under the report's options, as
-            :func:`smscodec.batch.analyze` gives them.
+            :func:`smscodec.batch.analyze` gives them (numpy arrays ``segments``,
+            ``units``, ``remaining``, ``encoding``); with ``details``, also
+            ``blocking`` (a list of str: the blocking characters in code point order,
+            ``""`` for none) and, with ``smart``, ``sent`` (a list: the text as sent,
+            None for a missing value).
 
         Raises:
             What :func:`smscodec.batch.analyze` raises for the chunk.
@@ -224,7 +230,7 @@ class Campaign:
         if not _is_arrow(texts) and not isinstance(texts, list):
             texts = list(texts)
         opts = self.options
-        result = batch.analyze(texts, **opts.segment_options())
+        result: dict[str, Any] = batch.analyze(texts, **opts.segment_options())
         segments, codes = result["segments"], result["encoding"]
         t = self.totals
         t.messages += len(segments)
@@ -237,12 +243,62 @@ class Campaign:
             t.histogram = counts.astype(np.int64)
         else:
             t.histogram[: len(counts)] += counts
+        as_written = None
+        pairs = None
         if opts.encoding == "auto":
-            self._savings(texts, segments, codes)
-            self._rank(texts, segments, codes)
+            as_written = self._savings(texts, segments, codes)
+            pairs = self._rank(texts, segments, codes)
+        if details:
+            result["blocking"] = self._blocking(len(codes), pairs)
+            if opts.smart:
+                result["sent"] = self._sent(texts, as_written, pairs)
         return result
 
-    def _savings(self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]) -> None:
+    def _blocking(self, n: int, pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None) -> list[str]:
+        blocking = [""] * n
+        if pairs is None or not len(pairs[0]):
+            return blocking
+        owner, chars = pairs
+        cps = np.asarray(self._chars, dtype=np.int64)[chars]
+        order = np.lexsort((cps, owner))
+        owner, cps = owner[order], cps[order]
+        # Every message's characters back to back in one string, cut where the message
+        # changes (slicing a str is far cheaper than a numpy split per message).
+        chars_in_order = "".join(map(chr, cps.tolist()))
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        ends = np.r_[starts[1:], len(cps)]
+        for row, lo, hi in zip(owner[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+            blocking[row] = chars_in_order[lo:hi]
+        return blocking
+
+    def _sent(
+        self,
+        texts: Any,
+        as_written: npt.NDArray[np.uint8] | None,
+        pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None,
+    ) -> list[str | None]:
+        """The texts as sent with smart encoding: the look-alikes replaced in a message
+        that is not GSM-7 as written and has no blocker left (every character it then
+        holds is in an enabled table), as the scalar API's ``SegmentInfo.text`` has it."""
+        values: list[str | None] = texts.to_pylist() if _is_arrow(texts) else list(texts)
+        if as_written is None:
+            return values
+        blocked = np.zeros(len(values), dtype=bool)
+        if pairs is not None:
+            blocked[pairs[0]] = True
+        plan = _plan_of(self.options.encoding, b"", self.options.reference_bits, True, self.options.languages)
+        table = plan.smart or {}
+        for i in np.flatnonzero((as_written == 1) & ~blocked).tolist():
+            text = values[i]
+            if text is not None:
+                values[i] = text.translate(table)
+        return values
+
+    def _savings(
+        self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]
+    ) -> npt.NDArray[np.uint8] | None:
+        """Count the savings totals; return the encodings without smart encoding (same
+        languages), when the options have it."""
         opts, t = self.options, self.totals
         if opts.smart or opts.languages:
             plain = batch.analyze(texts, **opts.segment_options(smart=False, languages=False))
@@ -256,7 +312,7 @@ class Campaign:
         else:
             t.smart += p_total - self._smart_saving(texts, p_seg, p_codes, languages=False)
         if not opts.languages:
-            return
+            return p_codes if opts.smart else None
         if not opts.smart:
             l_seg, l_codes = segments, codes
         else:
@@ -266,8 +322,9 @@ class Campaign:
         t.languages += l_total
         if opts.smart:
             t.both += int(segments.sum(dtype=np.int64))
-        else:
-            t.both += l_total - self._smart_saving(texts, l_seg, l_codes, languages=True)
+            return l_codes
+        t.both += l_total - self._smart_saving(texts, l_seg, l_codes, languages=True)
+        return None
 
     def _smart_saving(
         self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8], *, languages: bool
@@ -281,16 +338,19 @@ class Campaign:
         )
         return int(segments[index].sum(dtype=np.int64) - smart.sum(dtype=np.int64))
 
-    def _rank(self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]) -> None:
+    def _rank(
+        self, texts: Any, segments: npt.NDArray[np.int32], codes: npt.NDArray[np.uint8]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+        """Credit the chunk's blockers; return its (message, blocker number) pairs."""
         ucs2 = codes == 1
         if not np.any(ucs2):
-            return
+            return None
         owner, chars = self._blocker_pairs(texts, ucs2)
         d = len(self._chars)
         per_message = np.bincount(owner, minlength=len(codes))
         self.totals.mixed += int(np.count_nonzero(ucs2 & (per_message == 0)))
         if not len(owner):
-            return
+            return owner, chars
         only = per_message[owner] == 1
         self._messages += np.bincount(chars, minlength=d)
         self._only += np.bincount(chars[only], minlength=d)
@@ -298,7 +358,7 @@ class Campaign:
         # changes the UTF-16 length (which can save parts in a message that stays UCS-2).
         recount = np.flatnonzero(only | self._resized[chars])
         if not len(recount):
-            return
+            return owner, chars
         rows, cols = owner[recount], chars[recount]
         if _is_arrow(texts):
             wanted, where = np.unique(rows, return_inverse=True)
@@ -314,6 +374,7 @@ class Campaign:
         after = batch.count_segments(changed, **self.options.segment_options())
         gain = segments[rows].astype(np.int64) - after
         self._saved += np.bincount(cols, weights=gain, minlength=d).astype(np.int64)
+        return owner, chars
 
     def _blocker_pairs(
         self, texts: Any, ucs2: npt.NDArray[np.bool_]
@@ -511,7 +572,8 @@ def _options_label(options: dict[str, Any]) -> str:
 
 
 def _with_cost(parts: int, cost: str | None) -> str:
-    return f"{parts:,} parts" + (f" ({cost})" if cost is not None else "")
+    unit = "part" if abs(parts) == 1 else "parts"
+    return f"{parts:,} {unit}" + (f" ({cost})" if cost is not None else "")
 
 
 def render(record: dict[str, Any]) -> str:

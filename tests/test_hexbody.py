@@ -1,4 +1,4 @@
-"""Strict hex: an even number of [0-9A-Fa-f] and nothing else (API.md "Hex")."""
+"""Strict hex (smscodec.hexbody): an even number of [0-9A-Fa-f] and nothing else."""
 
 from __future__ import annotations
 
