@@ -166,3 +166,39 @@ def test_national_languages(measure: Measure, name: str, languages: str) -> None
             f"160 chars {name}, 13 tables", label, 160, lambda: count_segments(text, languages=())
         )
     assert parts == (2 if languages == "all13" else 3)
+
+
+# The 13 languages as a caller would write them: the option plan keys on their values, so
+# every container should cost what the tuple costs (and stay within 3x of no tables).
+ALL_NAMES = [
+    "turkish", "spanish", "portuguese", "bengali", "gujarati", "hindi", "kannada",
+    "malayalam", "oriya", "punjabi", "tamil", "telugu", "urdu",
+]  # fmt: skip
+CONTAINERS: dict[str, Callable[[], object]] = {
+    "tuple": lambda: ALL_LANGUAGES,
+    "list": lambda: list(ALL_LANGUAGES),
+    "range": lambda: range(1, 14),
+    "names": lambda: list(ALL_NAMES),
+}
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["one object", "built per call"])
+@pytest.mark.parametrize("container", sorted(CONTAINERS))
+def test_national_languages_any_container(measure: Measure, container: str, fresh: bool) -> None:
+    # One container object reused (a constant of the caller's), or a new one built in every
+    # call as a loop body would write it (that label includes building the container).
+    make = CONTAINERS[container]
+    languages = make()
+    if fresh:
+        label = f"{container}, built per call"
+
+        def call() -> int:
+            return count_segments(TURKISH, languages=make())  # type: ignore[arg-type]
+    else:
+        label = f"{container}, one object"
+
+        def call() -> int:
+            return count_segments(TURKISH, languages=languages)  # type: ignore[arg-type]
+
+    parts = measure("160 chars turkish, 13 tables by container", label, 160, call)
+    assert parts == 2
