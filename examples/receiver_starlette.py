@@ -31,11 +31,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from smscodec.errors import WebhookError, WebhookVerificationError
+from smscodec.errors import StoreError, WebhookError, WebhookVerificationError
 from smscodec.vonage import (
     MAX_BODY_BYTES,
     DeliveryTracker,
     InboundMessage,
+    PartResult,
     Reassembler,
     ReplayGuard,
     SQLiteStore,
@@ -72,10 +73,16 @@ logging.getLogger("uvicorn.access").addFilter(HideQueryStrings())
 # tracker share it, so a replay, a message's parts or a receipt may reach any worker.
 store = SQLiteStore(os.environ.get("SMS_STATE_DB", "sms-state.db"))
 guard = ReplayGuard(store)
-reassembler = Reassembler(store=store)
+# confirm=True: a whole message stays in the store until keep() has it (reassembler.confirm),
+# so a worker that fails or dies in between loses nothing: a retry of one of its parts, or
+# reassembler.unconfirmed(), hands it out again.  The lease keeps two copies of a part that
+# arrive together from handing one message to two workers at once.
+LEASE = 30.0
+reassembler = Reassembler(store=store, confirm=True, lease=LEASE)
 
 INBOX_TTL = 7 * 86_400.0  # seconds the example's inbox keeps a message
-EXPIRE_EVERY = 60.0  # seconds between looks for abandoned incomplete messages
+EXPIRE_EVERY = 60.0  # seconds between looks for abandoned messages
+RECOVER_AFTER = 300.0  # seconds before a message nobody confirmed (a dead worker's) goes out again
 _next_expiry = 0.0
 
 Reply = tuple[int, dict[str, object]]  # status code and JSON body
@@ -83,8 +90,11 @@ Reply = tuple[int, dict[str, object]]  # status code and JSON body
 
 def keep(message: InboundMessage, *, complete: bool = True) -> None:
     """Hand a message on.  Replace this with your own table or queue, and keep it short and
-    durable: it runs before Vonage gets its 200, and the reassembler hands a message back
-    only once.  Here it goes to a log in the shared store (``store.read("inbox", "messages")``)."""
+    durable: it runs before Vonage gets its 200.  If it raises, the webhook is answered 500 and
+    handed to Vonage's retry; a whole message is handed out until it is confirmed after this
+    returns, so in rare cases (a worker killed between the two) this sees a message twice: key
+    your table by the parts' ids to make that harmless.  Here it goes to a log in the shared
+    store (``store.read("inbox", "messages")``)."""
     record = {
         "from": message.msisdn,
         "to": message.to,
@@ -97,21 +107,50 @@ def keep(message: InboundMessage, *, complete: bool = True) -> None:
     store.append("inbox", "messages", json.dumps(record).encode(), INBOX_TTL)
 
 
-def on_inbound(data: bytes) -> Reply:
-    global _next_expiry
-    part = parse_inbound(data)
-    # A whole message (COMPLETE), a part (PENDING) or a retried part (DUPLICATE): a message
-    # completes once across every worker, in whichever gets its last part.
-    result = reassembler.add_part(part)
-    if result.message is not None:
+def deliver(result: PartResult) -> None:
+    """Keep a whole message, then confirm it: from then on it is never handed out again."""
+    assert result.message is not None
+    try:
         keep(result.message)
-    log.info("inbound %s: %s", part.message_id, result.status)
-    if time.monotonic() >= _next_expiry:
-        # Messages whose last part never came (or that were evicted): keep what arrived.
-        _next_expiry = time.monotonic() + EXPIRE_EVERY
+        reassembler.confirm(result)
+    except BaseException:
+        # Not kept (or not confirmed): hand it straight to the next retry of its webhook,
+        # which the 500 answer asks Vonage for, instead of waiting for the lease to end.
+        try:
+            reassembler.release(result)
+        except Exception:
+            log.exception("could not give message back; it goes out again after %g s", RECOVER_AFTER)
+        raise
+
+
+def maintain() -> None:
+    """Now and then: hand out again what a dead worker never confirmed, and keep the parts of
+    messages whose last part never came (or that were evicted).  A failure here is logged,
+    not answered to the webhook that happened to run it: that one was handled."""
+    global _next_expiry
+    if time.monotonic() < _next_expiry:
+        return
+    _next_expiry = time.monotonic() + EXPIRE_EVERY
+    try:
+        for late in reassembler.unconfirmed(RECOVER_AFTER, limit=100):
+            deliver(late)
         for parts in reassembler.expire():
             for piece in parts:
                 keep(piece, complete=False)
+    except Exception:
+        log.exception("maintenance failed; it runs again on a later webhook")
+
+
+def on_inbound(data: bytes) -> Reply:
+    part = parse_inbound(data)
+    # A whole message (COMPLETE, or REDELIVERED: completed before and not confirmed yet), a
+    # part (PENDING) or a retried part (DUPLICATE): a message completes once across every
+    # worker, in whichever gets its last part, and is handed out until it is confirmed.
+    result = reassembler.add_part(part)
+    if result.message is not None:
+        deliver(result)
+    log.info("inbound %s: %s", part.message_id, result.status)
+    maintain()
     return 200, {"status": str(result.status)}
 
 
@@ -130,7 +169,6 @@ def checked(handler: Callable[[bytes], Reply], path: str, data: bytes) -> Reply:
     thread (run_in_threadpool): SQLite calls block, and must not hold up the event loop."""
     try:
         check_webhook(data, SECRET, METHOD, replay_guard=guard)
-        return handler(data)
     except WebhookVerificationError as exc:
         # "unsigned", "bad_signature", "stale" or "replayed"; the message never holds the
         # signature.  A replayed copy (a webhook this receiver already accepted: Vonage's
@@ -141,9 +179,30 @@ def checked(handler: Callable[[bytes], Reply], path: str, data: bytes) -> Reply:
             return 200, {"status": "replayed"}
         log.warning("refused %s: %s (%s)", path, exc.reason, exc)
         return 401, {"error": exc.reason}
-    except WebhookError as exc:  # a body no parser can read, a part contradicting its message
+    except WebhookError as exc:  # a body no parser can read
         log.warning("refused %s: unreadable (%s)", path, exc)
         return 400, {"error": "unreadable"}
+    except StoreError:  # nothing was claimed: Vonage's retry is checked afresh
+        log.exception("could not check %s: the store failed", path)
+        return 500, {"error": "failed"}
+    # The signature is claimed: from here on a copy of this webhook is "replayed".
+    try:
+        return handler(data)
+    except WebhookError as exc:
+        # Verified but unusable (a part contradicting its message): a retry would fail
+        # alike, so the claim stays and the retry is answered 200 ("replayed").
+        log.warning("refused %s: unreadable (%s)", path, exc)
+        return 400, {"error": "unreadable"}
+    except Exception:
+        # Anything else (the store unreachable, a disk full, a bug) may pass: give the claim
+        # back so that Vonage's retry of this webhook is accepted, and answer 500 so that it
+        # sends one.
+        log.exception("failed %s; its claim is given back for Vonage's retry", path)
+        try:
+            guard.release(data)
+        except Exception:
+            log.exception("could not give the claim back: the retry will be taken for a replay")
+        return 500, {"error": "failed"}
 
 
 async def fields(request: Request) -> bytes | None:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from smscodec.vonage import ConcatInfo, InboundMessage, InboundType, Reassembler
-from smscodec.vonage.reassembly import PartStatus
+from smscodec.vonage.reassembly import PartResult, PartStatus
 from smscodec.vonage.stores import Store
 
 WORKERS = 4
@@ -71,18 +71,39 @@ def batches(messages: int, seed: int, worker: int) -> list[list[tuple[int, int]]
     return [mine[i : i + BATCH] for i in range(0, len(mine), BATCH)]
 
 
-def run(store: Store, messages: int, seed: int, worker: int, start: int, log: str, go: str) -> None:
+def message_of(whole: InboundMessage) -> int:
+    """Which message of the feed a whole message is (its part ids are ``m-k``)."""
+    return int(whole.part_ids[0].split("-")[0])
+
+
+def run(
+    store: Store,
+    messages: int,
+    seed: int,
+    worker: int,
+    start: int,
+    log: str,
+    go: str,
+    confirm: bool = False,
+    sweep: bool = False,
+) -> None:
     """Feed this worker's batches from ``start`` on, one ``add_parts`` call each.
 
     Before each batch a line ``{"feeding": k}`` goes to ``log``; after it,
-    ``{"batch": k, "done": [[message, text, part_ids], ...]}`` with every message the batch
-    completed.  Each line is flushed and fsynced before the next batch, so after a SIGKILL
-    the log says exactly which batch was in flight.  ``go`` is a file whose existence
-    starts the work (so every worker starts together).
+    ``{"batch": k, "t0": t, "done": [[message, text, part_ids], ...]}`` with every message
+    the batch handed out (``t0``: the wall-clock time before the batch was added).  With
+    ``confirm`` (at-least-once: ``Reassembler(confirm=True)``), the handed-out messages are
+    then confirmed in one call and ``{"confirmed": k, "t1": t, "ok": [message, ...]}`` lists
+    those this call took out of the outbox (``t1``: the time after it returned).  With
+    ``sweep``, the worker first hands out and confirms every unconfirmed message of the
+    store, as a restarted worker recovers a dead one's (logged as batch ``"sweep"``).
+    Each line is flushed and fsynced before the next step, so after a SIGKILL the log says
+    exactly which batch was in flight.  ``go`` is a file whose existence starts the work
+    (so every worker starts together).
     """
     while not os.path.exists(go):
         time.sleep(0.005)
-    reassembler = Reassembler(store=store, max_pending=100_000)
+    reassembler = Reassembler(store=store, max_pending=100_000, confirm=confirm)
     work = batches(messages, seed, worker)
     with Path(log).open("a", encoding="utf-8") as out:
 
@@ -91,15 +112,38 @@ def run(store: Store, messages: int, seed: int, worker: int, start: int, log: st
             out.flush()
             os.fsync(out.fileno())
 
+        def settle(index: object, results: list[PartResult]) -> None:
+            if not confirm:
+                return
+            handed = [result for result in results if result.message is not None]
+            answers = reassembler.confirm_many(handed)
+            ok = [message_of(r.message) for r, yes in zip(handed, answers, strict=True) if yes and r.message]
+            write({"confirmed": index, "t1": time.time(), "ok": ok})
+
+        if sweep:
+            t0 = time.time()
+            results = reassembler.unconfirmed(0, limit=messages)
+            done = [
+                [message_of(r.message), r.message.text, list(r.message.part_ids)]
+                for r in results
+                if r.message
+            ]
+            write({"batch": "sweep", "t0": t0, "done": done})
+            settle("sweep", results)
         for index in range(start, len(work)):
             write({"feeding": index})
+            t0 = time.time()
             results = reassembler.add_parts([part(m, k) for m, k in work[index]])
             done = []
             for (m, _), result in zip(work[index], results, strict=True):
-                if result.status is PartStatus.COMPLETE:
+                if result.status is PartStatus.COMPLETE or (
+                    confirm and result.status is PartStatus.REDELIVERED
+                ):
                     assert result.message is not None
+                    assert (result.token is not None) is confirm
                     done.append([m, result.message.text, list(result.message.part_ids)])
                 elif result.status not in (PartStatus.PENDING, PartStatus.DUPLICATE):
                     raise AssertionError(f"unexpected {result.status} for part of message {m}")
-            write({"batch": index, "done": done})
+            write({"batch": index, "t0": t0, "done": done})
+            settle(index, results)
     store.close()

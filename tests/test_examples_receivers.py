@@ -17,6 +17,7 @@ import os
 import pathlib
 import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -370,6 +371,57 @@ def test_concurrent_parts_complete_each_message_exactly_once(receiver: Receiver)
         ids = [part["messageId"] for part in parts]
         kept = messages_from(receiver, set(ids))
         assert [(m["text"], m["parts"]) for m in kept] == [(text, ids)]
+
+
+@contextlib.contextmanager
+def inbox_fails(receiver: Receiver) -> Iterator[None]:
+    """While inside, writing to the example's inbox fails in every server process, as a
+    full disk or a broken store would: a trigger in the shared SQLite file aborts the
+    insert (the servers' own code is run unchanged; their StoreError is real)."""
+    with contextlib.closing(sqlite3.connect(receiver.db, timeout=10, isolation_level=None)) as conn:
+        conn.execute(
+            "CREATE TRIGGER inbox_fails BEFORE INSERT ON log WHEN NEW.ns = 'inbox' "
+            "BEGIN SELECT RAISE(ABORT, 'no space left (a test)'); END"
+        )
+        try:
+            yield
+        finally:
+            conn.execute("DROP TRIGGER inbox_fails")
+
+
+def test_a_failed_handler_gives_the_webhook_back_and_the_retry_is_accepted(receiver: Receiver) -> None:
+    text = "The first half of a long message, and the second half that completes it."
+    part1, part2 = _parts(text, 2, reference=str(random.randrange(256)))
+    part1, part2 = signed(part1), signed(part2)
+    single = signed(inbound_fields("a short one"))
+    ids = {part1["messageId"], part2["messageId"], single["messageId"]}
+    assert call(receiver, INBOUND, part1, "form", server=0) == (200, {"status": "pending"})
+    with inbox_fails(receiver):
+        # The handler fails after the signature was claimed and (for part 2) after the
+        # store completed the message: 500, so that Vonage retries.
+        assert call(receiver, INBOUND, part2, "json", server=0) == (500, {"error": "failed"})
+        assert call(receiver, INBOUND, single, "get", server=1) == (500, {"error": "failed"})
+    assert messages_from(receiver, ids) == []
+    # Vonage's retries carry the same fields and signatures: accepted, not "replayed"; the
+    # completed message is handed out again (REDELIVERED), in either process.
+    assert call(receiver, INBOUND, part2, "form", server=1) == (200, {"status": "redelivered"})
+    assert call(receiver, INBOUND, single, "json", server=0) == (200, {"status": "complete"})
+    # Handled now: further copies are replays, and a new copy of a part a duplicate.
+    assert call(receiver, INBOUND, part2, "get", server=0) == (200, {"status": "replayed"})
+    assert call(receiver, INBOUND, single, "form", server=1) == (200, {"status": "replayed"})
+    assert call(receiver, INBOUND, signed({**part2}), "form", server=1) == (200, {"status": "duplicate"})
+    kept = messages_from(receiver, ids)
+    assert [(m["text"], m["parts"]) for m in kept] == [
+        (text, [part1["messageId"], part2["messageId"]]),
+        ("a short one", [single["messageId"]]),
+    ]
+    time.sleep(0.2)  # the servers write their log lines as they answer
+    logs = "".join(server.output() for server in receiver.servers)
+    assert "its claim is given back" in logs
+    for sig in (part1["sig"], part2["sig"], single["sig"]):
+        assert sig.lower() not in logs.lower()
+    for server in receiver.servers:
+        assert server.process.poll() is None, "a server process died"
 
 
 def test_delivery_receipts_are_tracked_across_processes(receiver: Receiver) -> None:

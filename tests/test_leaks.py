@@ -83,16 +83,21 @@ def _measure(call: Callable[[], object], calls: int) -> tuple[int, int | None]:
     warmup = max(200, min(2000, calls // 10))
     for _ in range(warmup):
         call()
+    # Resident memory first, without tracemalloc: its own trace tables grow with every
+    # distinct traceback and would count as a leak of the code under test.
     gc.collect()
+    rss_before = _rss()
+    for _ in range(calls):
+        call()
+    gc.collect()
+    rss_after = _rss()
     tracemalloc.start()
     try:
         traced_before = tracemalloc.get_traced_memory()[0]
-        rss_before = _rss()
         for _ in range(calls):
             call()
         gc.collect()
         traced = tracemalloc.get_traced_memory()[0] - traced_before
-        rss_after = _rss()
     finally:
         tracemalloc.stop()
     return traced, None if rss_before is None or rss_after is None else rss_after - rss_before

@@ -6,6 +6,7 @@ import math
 import threading
 import tracemalloc
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -292,6 +293,14 @@ def test_completed_memory_is_bounded() -> None:
         ({"timeout": math.inf}, ArgumentError, "positive"),
         ({"timeout": "60"}, TypeError, "timeout must be a number"),
         ({"clock": 5}, TypeError, "clock must be callable"),
+        ({"confirm": 1}, TypeError, "confirm must be bool"),
+        ({"confirm": "yes"}, TypeError, "confirm must be bool"),
+        ({"lease": -1}, ArgumentError, "lease is -1, expected 0 or more"),
+        ({"lease": math.inf}, ArgumentError, "lease"),
+        ({"lease": math.nan}, ArgumentError, "lease"),
+        ({"lease": 10**400}, ArgumentError, "lease"),
+        ({"lease": "5"}, TypeError, "lease must be a number"),
+        ({"timeout": 10**400}, ArgumentError, "timeout"),
     ],
 )
 def test_constructor_validation(kwargs: dict[str, object], error: type[Exception], match: str) -> None:
@@ -369,6 +378,55 @@ def test_add_part_tells_pending_duplicate_and_complete_apart() -> None:
     assert straight.message is single
     assert str(PartStatus.DUPLICATE) == "duplicate"
     assert PartStatus("pending") is PartStatus.PENDING
+
+
+def test_confirm_mode_in_memory_with_a_batch() -> None:
+    r = Reassembler(confirm=True)
+    results = r.add_parts([part(1), part(2), part(3), part(2)])
+    assert [x.status for x in results] == [
+        PartStatus.PENDING,
+        PartStatus.PENDING,
+        PartStatus.COMPLETE,
+        PartStatus.REDELIVERED,  # the same batch: still not confirmed
+    ]
+    assert results[2].token == results[3].token
+    assert results[2].message == results[3].message
+    assert results[2].message is not None
+    assert results[2].message.text == "".join(TEXTS)
+    assert r.confirm_many(results) == [False, False, True, False]
+    assert r.add_part(part(1)).status is PartStatus.DUPLICATE
+    assert r.outbox == 0
+    # The default mode: no outbox, no token, a retry after completion is a duplicate.
+    plain = Reassembler()
+    done = plain.add_parts([part(1), part(2), part(3), part(2)])
+    assert [x.status for x in done][2:] == [PartStatus.COMPLETE, PartStatus.DUPLICATE]
+    assert done[2].token is None
+    assert plain.confirm(done[2]) is False
+    assert plain.unconfirmed(0) == []
+    assert plain.outbox == 0
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda r: r.confirm(part(1)), TypeError, "PartResult or its token"),
+        (lambda r: r.confirm(5), TypeError, "PartResult or its token"),
+        (lambda r: r.confirm_many(["1", None]), TypeError, "NoneType"),
+        (lambda r: r.release(b"1"), TypeError, "PartResult or its token"),
+        (lambda r: r.unconfirmed(-1), ArgumentError, "older_than is -1"),
+        (lambda r: r.unconfirmed(math.nan), ArgumentError, "older_than"),
+        (lambda r: r.unconfirmed(10**400), ArgumentError, "older_than"),
+        (lambda r: r.unconfirmed("60"), TypeError, "older_than must be a number"),
+        (lambda r: r.unconfirmed(60, limit=0), ArgumentError, "limit is 0"),
+        (lambda r: r.unconfirmed(60, limit=1.5), TypeError, "limit must be int"),
+    ],
+)
+def test_confirm_mode_argument_errors(call: Any, error: type[Exception], match: str) -> None:
+    r = Reassembler(confirm=True)
+    r.add_parts([part(1), part(2), part(3)])
+    with pytest.raises(error, match=match):
+        call(r)
+    assert r.outbox == 1  # nothing was confirmed by a refused call
 
 
 def test_add_parts_feeds_a_batch_and_refuses_only_the_bad_parts() -> None:

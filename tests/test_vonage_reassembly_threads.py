@@ -6,6 +6,7 @@ threads, and loses nothing when ``expire``/``flush`` run at the same time.
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections.abc import Iterator
@@ -96,3 +97,48 @@ def test_reassembler_loses_nothing_while_expire_and_evict_run_concurrently() -> 
         assert sorted(ids) == sorted(p.message_id for p in parts)  # and nothing lost
     else:
         assert len(ids) < len(parts)
+
+
+def test_confirm_mode_hands_each_message_out_until_confirmed_under_concurrency() -> None:
+    # Threads add parts (with retries), confirm what they are handed, and one of them also
+    # sweeps unconfirmed messages: every message is handed out at least once, confirmed
+    # exactly once, and never handed out after its confirmation.
+    ticks = itertools.count()  # next() is atomic: a global order of moments
+    handed: dict[int, list[int]] = {}  # message -> the moment before each hand-out's call
+    confirmed: dict[int, list[int]] = {}  # message -> the moment after each confirmation
+    lock = threading.Lock()
+    box = vonage.Reassembler(confirm=True)
+    parts = _parts(200, 3)
+    feed = parts + random.Random(4).sample(parts, 150)
+    random.Random(5).shuffle(feed)
+
+    def handle(before: int, results: list[vonage.PartResult]) -> None:
+        for result in results:
+            if result.message is None:
+                continue
+            m = int(result.message.part_ids[0].split("-")[0])
+            assert result.message.text == "".join(f"<{m}.{k}>" for k in range(1, 4))
+            with lock:
+                handed.setdefault(m, []).append(before)
+            if box.confirm(result):
+                after = next(ticks)
+                with lock:
+                    confirmed.setdefault(m, []).append(after)
+
+    def work(i: int) -> None:
+        for p in feed[i::THREADS]:
+            before = next(ticks)
+            handle(before, [box.add_part(p)])
+            if i == 0:
+                before = next(ticks)
+                handle(before, box.unconfirmed(0, limit=5))
+
+    together(work)
+    handle(next(ticks), box.unconfirmed(0))
+    assert sorted(handed) == list(range(200))  # none lost
+    assert sorted(confirmed) == list(range(200))
+    for m, moments in confirmed.items():
+        assert len(moments) == 1, f"message {m} confirmed twice"
+        # A hand-out whose call began after the confirmation had returned would be a bug.
+        assert max(handed[m]) < moments[0], f"message {m} handed out after its confirmation"
+    assert (box.pending, box.outbox, box.outbox_bytes) == (0, 0, 0)

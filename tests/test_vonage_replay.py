@@ -1,22 +1,26 @@
 """ReplayGuard: a signature is accepted once, for as long as a copy could pass the time check,
-over the in-memory store (threads) and a SQLite file shared by processes."""
+over the in-memory store (threads) and a SQLite file shared by processes; a claim given
+back (the handler failed) lets Vonage's retry of the webhook through."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import multiprocessing
 import pathlib
 import threading
+import urllib.parse
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smscodec.errors import ArgumentError
-from smscodec.vonage import ReplayGuard
-from smscodec.vonage.stores import MemoryStore, SQLiteStore
+from smscodec.errors import ArgumentError, StoreError, WebhookError, WebhookVerificationError
+from smscodec.signing import sign
+from smscodec.vonage import ReplayGuard, check_webhook
+from smscodec.vonage.stores import MemoryStore, SQLiteStore, Store
 
 SIG = "3F7A" * 16  # an upper-case SHA-256 HMAC, as Vonage sends them
 
@@ -231,3 +235,130 @@ def test_each_signature_is_new_once(signatures: list[str]) -> None:
     for sig in signatures:
         assert guard.claim(sig, 60) is (sig.lower() not in seen)
         seen.add(sig.lower())
+
+
+# --- giving a claim back ------------------------------------------------------------------
+
+SECRET = "replay-test-secret"
+
+
+def _signed_webhook(now: int) -> dict[str, str]:
+    fields = {
+        "msisdn": "447700900001",
+        "to": "447700900000",
+        "messageId": "0A0000000123ABCD",
+        "text": "Hello & welcome = yes",
+        "type": "text",
+        "timestamp": str(now),
+        "nonce": "5f2c",
+    }
+    fields["sig"] = sign(fields, SECRET, "sha256").upper()
+    return fields
+
+
+def _reason(guard: ReplayGuard, data: Any, now: int) -> str:
+    try:
+        check_webhook(data, SECRET, "sha256", replay_guard=guard, now=now)
+    except WebhookVerificationError as exc:
+        return exc.reason
+    return "accepted"
+
+
+def test_forget_gives_a_claim_back() -> None:
+    guard = ReplayGuard()
+    assert guard.forget(SIG) is False  # never claimed
+    assert guard.claim(SIG, 10) is True
+    assert guard.forget(SIG.lower()) is True  # the same signature, whatever the hex case
+    assert guard.claim(SIG, 10) is True  # first again
+    assert guard.claim(SIG, 10) is False
+    assert ReplayGuard(guard.store, namespace="other").forget(SIG) is False
+    assert guard.claim(SIG, 10) is False
+
+
+def test_forget_of_an_expired_claim() -> None:
+    clock = Clock()
+    guard = ReplayGuard(MemoryStore(clock=clock))
+    guard.claim(SIG, 5)
+    clock.now = 5.0
+    assert guard.forget(SIG) is False
+    assert guard.claim(SIG, 5) is True
+
+
+def test_claim_process_release_then_the_retry_is_accepted(store: Store) -> None:
+    # The receiver's pattern over each store, a webhook in every shape check_webhook takes:
+    # claim (check_webhook), the handler fails, release, and Vonage's retry (the same
+    # fields, the same signature) is accepted once more, not "replayed".
+    guard = ReplayGuard(store)
+    now = 1_700_000_000
+    fields = _signed_webhook(now)
+    shapes: list[Any] = [
+        fields,
+        urllib.parse.urlencode(fields),
+        urllib.parse.urlencode(fields).encode(),
+        json.dumps(fields).encode(),
+    ]
+    for data in shapes:
+        assert _reason(guard, data, now) == "accepted"
+        assert _reason(guard, data, now + 1) == "replayed"
+        assert guard.release(data) is True  # the handler failed
+        assert _reason(guard, data, now + 2) == "accepted"  # the retry
+        assert _reason(guard, data, now + 3) == "replayed"  # handled this time: copies refused
+        assert guard.release(data) is True
+    assert guard.release(fields) is False  # nothing claimed now
+    # A body in one shape releases the claim made with another: one signature.
+    assert _reason(guard, shapes[1], now) == "accepted"
+    assert guard.release(shapes[3]) is True
+    assert _reason(guard, shapes[0], now) == "accepted"
+
+
+def test_release_without_a_signature_or_a_readable_body() -> None:
+    guard = ReplayGuard()
+    assert guard.release({"msisdn": "1", "to": "2"}) is False
+    assert guard.release({"sig": ""}) is False
+    assert guard.release("") is False
+    with pytest.raises(WebhookError):
+        guard.release(b"\xff\xfe")
+    with pytest.raises(TypeError):
+        guard.release(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="signature"):
+        guard.forget(b"00")  # type: ignore[arg-type]
+
+
+def test_a_store_that_cannot_give_claims_back() -> None:
+    guard = ReplayGuard(RecordingStore())  # type: ignore[arg-type]
+    assert guard.claim(SIG, 1) is True
+    with pytest.raises(TypeError, match="cannot give claims back"):
+        guard.forget(SIG)
+    assert guard.claim(SIG, 1) is False  # the claim stays
+
+
+def test_release_errors_of_the_store_propagate() -> None:
+    class Down(RecordingStore):
+        def unclaim(self, namespace: str, key: str) -> bool:
+            raise StoreError("the store is down")
+
+    guard = ReplayGuard(Down())  # type: ignore[arg-type]
+    guard.claim(SIG, 1)
+    with pytest.raises(StoreError, match="down"):
+        guard.release({"sig": SIG})
+
+
+def _claim_release_in_process(path: str, signatures: list[str], queue: Any) -> None:
+    guard = ReplayGuard(SQLiteStore(path))
+    queue.put([sig for sig in signatures if guard.forget(sig)])
+
+
+def test_a_claim_given_back_in_one_process_is_free_in_another(tmp_path: pathlib.Path) -> None:
+    path = str(tmp_path / "replay.db")
+    guard = ReplayGuard(SQLiteStore(path))
+    signatures = [f"{number:064X}" for number in range(5)]
+    for sig in signatures:
+        guard.claim(sig, 60)
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    worker = context.Process(target=_claim_release_in_process, args=(path, signatures[:3], queue))
+    worker.start()
+    assert queue.get(timeout=120) == signatures[:3]
+    worker.join(timeout=120)
+    assert worker.exitcode == 0
+    assert [guard.claim(sig, 60) for sig in signatures] == [True, True, True, False, False]

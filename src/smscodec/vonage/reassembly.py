@@ -40,12 +40,41 @@ the store committed.  Parts travel into a shared store as JSON (never pickle) an
 back equal.  Configure every worker alike: each call applies the bounds of the
 Reassembler that makes it.
 
-Delivery to the caller is at most once.  A completed message is handed to the one call
-that completed it and is then gone from the store; only its part ids stay, to recognise
+Delivery to the caller
+----------------------
+**At most once, by default.**  A completed message is handed to the one call that
+completed it and is then gone from the store; only its part ids stay, to recognise
 retries.  If that worker dies after the store committed the completion and before the
 message was handled, the message is lost: Vonage retries the unanswered webhook, and the
 retry is (rightly, for the store) a duplicate.  Keep that window short: hand a completed
 message to something durable (a table, a queue) first, then answer the webhook.
+
+**At least once, with** ``confirm=True``.  A completed message then stays in the store, in
+the namespace's *outbox*, until the caller says it is handled::
+
+    reassembler = Reassembler(store=SQLiteStore("state.db"), confirm=True)
+
+    result = reassembler.add_part(part)
+    if result.message is not None:          # COMPLETE, or REDELIVERED
+        keep(result.message)                # durable, and idempotent (see below)
+        reassembler.confirm(result)         # from here on, never handed out again
+
+Until :meth:`Reassembler.confirm` commits, the message is not lost whatever happens to the
+worker: a retry of any of its parts hands it back again (:attr:`PartStatus.REDELIVERED`,
+with the same :attr:`PartResult.token`), and :meth:`Reassembler.unconfirmed` hands back the
+ones whose caller went quiet (a worker killed, or a caller that never confirms), for any
+worker to handle: run it now and then, e.g. next to :meth:`Reassembler.expire`.  If the
+handling fails where the caller sees it, :meth:`Reassembler.release` hands the message to
+the next retry at once.  The price of at least once is that a message may be handed out
+more than once (a worker killed after handling it and before confirming; a retry of a part
+racing the first handler, unless ``lease`` holds it off): make the handling idempotent,
+e.g. keyed by :attr:`PartResult.token` (one per completion, the same for every hand-out)
+or by :attr:`~InboundMessage.part_ids`.  After a confirmation the message is handed out
+never again: a retry of its parts is a DUPLICATE, as in the default mode.  The outbox
+counts against ``max_pending_bytes`` and is never evicted (only confirmation empties it):
+when unconfirmed messages fill it, new parts are evicted (see :meth:`Reassembler.expire`)
+rather than memory growing.  Every step (completing into the outbox, handing out again,
+confirming) is one atomic step of the store; configure every worker of a namespace alike.
 
 Time
 ----
@@ -113,6 +142,11 @@ class PartStatus(str, Enum):
     #: Only from :meth:`Reassembler.add_parts`: refused, :attr:`PartResult.error` says why
     #: (:meth:`~Reassembler.add` and :meth:`~Reassembler.add_part` raise it instead).
     REFUSED = "refused"
+    #: Only with ``confirm=True``: :attr:`PartResult.message` is a whole message completed
+    #: before and not confirmed yet (its first handler failed, died, or is still at it),
+    #: handed out again by a retry of one of its parts or by :meth:`Reassembler.unconfirmed`.
+    #: Handle it as a COMPLETE one, then :meth:`~Reassembler.confirm` it.
+    REDELIVERED = "redelivered"
 
     def __str__(self) -> str:
         return self.value
@@ -124,20 +158,27 @@ class PartResult(NamedTuple):
 
     Attributes:
         status: what happened (:class:`PartStatus`).
-        part: the message that was added.
-        message: the whole message when ``status`` is COMPLETE, else None.
+        part: the message that was added (from :meth:`Reassembler.unconfirmed`: the whole
+            message, as no part was added).
+        message: the whole message when ``status`` is COMPLETE or REDELIVERED, else None.
         error: why the part was refused when ``status`` is REFUSED, else None.
+        token: with ``confirm=True``, when :attr:`message` waits in the store's outbox: what
+            :meth:`Reassembler.confirm` takes (a ``str``; it may be kept and passed instead of
+            the result).  One per completion and the same for every hand-out of it, so it
+            also serves as the key that makes handling idempotent.  None otherwise (also for
+            a message that was never a part: nothing waits for it).
     """
 
     status: PartStatus
     part: InboundMessage
     message: InboundMessage | None = None
     error: WebhookError | None = None
+    token: str | None = None
 
     @property
     def complete(self) -> bool:
-        """True when :attr:`message` holds the whole message."""
-        return self.status is PartStatus.COMPLETE
+        """True when :attr:`message` holds the whole message (COMPLETE or REDELIVERED)."""
+        return self.status is PartStatus.COMPLETE or self.status is PartStatus.REDELIVERED
 
 
 def _positive_int(value: object, name: str) -> int:
@@ -148,12 +189,17 @@ def _positive_int(value: object, name: str) -> int:
     return value
 
 
-def _seconds(value: object, name: str) -> float:
+def _seconds(value: object, name: str, *, allow_zero: bool = False) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ArgumentError(f"{name} is {value!r}, expected a positive number of seconds", argument=name)
-    return float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int beyond any float
+        seconds = math.inf
+    if not (math.isfinite(seconds) and (seconds > 0 or (allow_zero and seconds == 0))):
+        expected = "0 or more" if allow_zero else "a positive number of"
+        raise ArgumentError(f"{name} is {value!r:.40}, expected {expected} seconds", argument=name)
+    return seconds
 
 
 def _weight(message: InboundMessage) -> int:
@@ -179,11 +225,15 @@ def _weight(message: InboundMessage) -> int:
 
 
 class Reassembler:
-    """Collects the parts of concatenated inbound messages and returns each whole message once.
+    """Collects the parts of concatenated inbound messages and returns each whole message once
+    (or, with ``confirm=True``, until it is confirmed: see the module docstring).
 
     Thread and process safety are the store's (see :mod:`smscodec.vonage.stores`): the
     reassembler itself holds only its settings, so threads may share one, and processes
     share a :class:`~smscodec.vonage.SQLiteStore` or :class:`~smscodec.vonage.RedisStore`.
+    Each method is one atomic store step (:meth:`add_parts` and :meth:`confirm_many` one
+    for the whole batch), so a worker killed at any moment leaves every message held,
+    waiting in the outbox, or handed out and confirmed.
 
     Args:
         store: where the parts wait (default: a new :class:`~smscodec.vonage.MemoryStore`,
@@ -204,10 +254,22 @@ class Reassembler:
         completed_ttl: seconds a completed message's part ids are remembered (Vonage retries
             a webhook for 24 hours).
         namespace: the store namespace, to keep several reassemblers apart in one store.
+        confirm: at-least-once delivery: keep each completed message in the store's outbox
+            until :meth:`confirm` (see the module docstring).  False (the default): at most
+            once, the message leaves the store as it is handed out.  Over a
+            :class:`~smscodec.vonage.MemoryStore` the outbox dies with the process: a
+            shared store is what makes a killed worker lose nothing.
+        lease: with ``confirm``, seconds after a hand-out during which a retry of one of the
+            message's parts is a DUPLICATE rather than REDELIVERED: it keeps two copies of a
+            part that arrive together from handing one message to two workers at once, at
+            the cost of a retry in that time not getting it (:meth:`unconfirmed` or a later
+            retry will; :meth:`release` ends the lease).  0 (the default) hands the message
+            back on every retry until it is confirmed.
 
     Raises:
         TypeError: an argument of the wrong type.
-        ArgumentError: a count below 1 or a time that is not a positive finite number.
+        ArgumentError: a count below 1, a time that is not a positive finite number, or a
+            ``lease`` that is negative or not finite.
     """
 
     def __init__(
@@ -222,6 +284,8 @@ class Reassembler:
         max_pending_bytes: int = _DEFAULT_MAX_PENDING_BYTES,
         completed_ttl: float = 86_400.0,
         namespace: str = "reassembly",
+        confirm: bool = False,
+        lease: float = 0.0,
     ) -> None:
         self._max_pending = _positive_int(max_pending, "max_pending")
         self._max_parts = _positive_int(max_parts, "max_parts")
@@ -239,6 +303,10 @@ class Reassembler:
             )
         if not isinstance(namespace, str):
             raise TypeError(f"namespace must be str, not {type(namespace).__name__}")
+        if not isinstance(confirm, bool):
+            raise TypeError(f"confirm must be bool, not {type(confirm).__name__}")
+        lease = _seconds(lease, "lease", allow_zero=True)
+        self._confirm = confirm
         self._store = store
         self._shared = bool(store.shared)
         # A monotonic clock means nothing to another process: shared stores get wall time.
@@ -249,11 +317,14 @@ class Reassembler:
             max_bytes=max_pending_bytes,
             max_done=max_completed,
             done_ttl=completed_ttl,
+            outbox=confirm,
+            lease=lease,
         )
         store.group_stats(namespace)  # checks the namespace (and reaches a shared store) now
 
     def __repr__(self) -> str:
-        return f"Reassembler(store={self._store!r}, namespace={self._namespace!r})"
+        mode = ", confirm=True" if self._confirm else ""
+        return f"Reassembler(store={self._store!r}, namespace={self._namespace!r}{mode})"
 
     @property
     def store(self) -> Store:
@@ -285,6 +356,17 @@ class Reassembler:
         """Incomplete messages dropped because the queue of evicted messages was full."""
         return self._store.group_stats(self._namespace).discarded
 
+    @property
+    def outbox(self) -> int:
+        """With ``confirm=True``: completed messages waiting for :meth:`confirm` (by every
+        worker of a shared store); 0 otherwise."""
+        return self._store.group_stats(self._namespace).outbox
+
+    @property
+    def outbox_bytes(self) -> int:
+        """What the messages in the outbox count against ``max_pending_bytes``."""
+        return self._store.group_stats(self._namespace).outbox_bytes
+
     def add(self, message: InboundMessage) -> InboundMessage | None:
         """Feed one inbound message or part.
 
@@ -293,7 +375,8 @@ class Reassembler:
             data joined in part order, :attr:`~InboundMessage.part_ids` filled,
             ``concat`` None); ``message`` itself when it is not a part of a longer message;
             None while parts are missing, and for a repeated part (:meth:`add_part` tells
-            these apart).
+            these apart).  With ``confirm=True``, also the whole message again for a retry
+            of a part of one not confirmed yet; confirming needs :meth:`add_part`'s token.
 
         Raises:
             TypeError: ``message`` is not an :class:`InboundMessage`.
@@ -308,7 +391,9 @@ class Reassembler:
 
         Returns:
             A :class:`PartResult`: COMPLETE with the whole message (or ``message`` itself
-            when it is not a part), PENDING, DUPLICATE or EVICTED.
+            when it is not a part), PENDING, DUPLICATE or EVICTED; with ``confirm=True``
+            also REDELIVERED, and a COMPLETE or REDELIVERED one carries the
+            :attr:`~PartResult.token` that :meth:`confirm` takes.
 
         Raises:
             The same as :meth:`add`.
@@ -370,7 +455,11 @@ class Reassembler:
     def _result(self, message: InboundMessage, outcome: GroupOutcome, strict: bool) -> PartResult:
         status = outcome.status
         if status == "complete":
-            return PartResult(PartStatus.COMPLETE, message, _join(self._decode(outcome.values)))
+            whole = _join(self._decode(outcome.values))
+            return PartResult(PartStatus.COMPLETE, message, whole, token=outcome.token)
+        if status == "unconfirmed":
+            whole = _join(self._decode(outcome.values))
+            return PartResult(PartStatus.REDELIVERED, message, whole, token=outcome.token)
         if status == "pending":
             return PartResult(PartStatus.PENDING, message)
         if status in ("duplicate", "done"):
@@ -418,8 +507,122 @@ class Reassembler:
     def flush(self) -> list[list[InboundMessage]]:
         """Give up on every incomplete message now (e.g. at shutdown) and return their parts,
         the evicted ones first, then the held ones oldest first.  With a shared store this
-        takes every worker's messages."""
+        takes every worker's messages.  The outbox (complete messages) is left alone."""
         return [self._decode(group) for group in self._store.flush_groups(self._namespace)]
+
+    # -- at-least-once delivery (confirm=True)
+
+    def confirm(self, result: PartResult | str) -> bool:
+        """Say that a handed-out message is handled: it leaves the outbox, and is never
+        handed out again (a retry of one of its parts is then a DUPLICATE).
+
+        Call it once the message is somewhere durable, before answering the webhook.
+        Safe to call from any worker, more than once, and with any result: only the
+        first confirmation of a completion does anything.
+
+        Args:
+            result: a :class:`PartResult` from :meth:`add_part`, :meth:`add_parts` or
+                :meth:`unconfirmed`, or its :attr:`~PartResult.token`.
+
+        Returns:
+            True if this call took the message out of the outbox; False if nothing waited
+            for it: confirmed already (here or by another worker), a result with no token
+            (not a whole message, a message that was never a part, or a reassembler
+            without ``confirm``), or an unknown token.
+
+        Raises:
+            TypeError: ``result`` is neither a PartResult nor a str.
+            StoreError: a shared store failed: the message stays in the outbox and will
+                be handed out again.
+        """
+        (done,) = self.confirm_many((result,))
+        return done
+
+    def confirm_many(self, results: Iterable[PartResult | str]) -> list[bool]:
+        """:meth:`confirm` for several results, in one store transaction (one SQLite commit,
+        one Redis script call per 256).
+
+        Returns:
+            For each result in order, what :meth:`confirm` would answer.
+
+        Raises:
+            TypeError: an item is neither a PartResult nor a str (nothing is confirmed).
+            StoreError: a shared store failed (nothing is confirmed).
+        """
+        tokens = [_token_of(item) for item in results]
+        asked = [token for token in tokens if token is not None]
+        answers = iter(self._store.confirm_groups(self._namespace, asked) if asked else ())
+        return [False if token is None else next(answers) for token in tokens]
+
+    def release(self, result: PartResult | str) -> bool:
+        """Give a hand-out back because handling it failed: the message stays in the
+        outbox, and the next retry of one of its parts (whatever the ``lease``) or the next
+        :meth:`unconfirmed` call hands it out again at once.
+
+        Pair it with the replay guard's :meth:`~smscodec.vonage.ReplayGuard.release` and a
+        5xx answer, so that Vonage's retry of the webhook is accepted and gets the message.
+        Without a lease (the default) a retry gets it back anyway: this only matters for
+        :meth:`unconfirmed`'s ``older_than`` then.
+
+        Args:
+            result: as for :meth:`confirm`.
+
+        Returns:
+            True if the message is in the outbox; False if nothing waits for it.
+
+        Raises:
+            TypeError: ``result`` is neither a PartResult nor a str.
+            StoreError: a shared store failed.
+        """
+        token = _token_of(result)
+        if token is None:
+            return False
+        (found,) = self._store.release_groups(self._namespace, (token,))
+        return found
+
+    def unconfirmed(self, older_than: float, *, limit: int = 1000) -> list[PartResult]:
+        """Hand out again the completed messages that nobody confirmed: the recovery of
+        at-least-once delivery, for the messages of a worker that died (or of a caller that
+        does not confirm).  Any worker may run it, e.g. now and then next to :meth:`expire`.
+
+        Each message handed out here starts its time again, in the same atomic step: a
+        second call (this worker's or another's) with the same ``older_than`` hands it out
+        only once that much time has passed again, so sweeping workers do not all take it.
+
+        Args:
+            older_than: seconds since the message was last handed out (completed, handed
+                back to a retry, or by this method), by ``clock``; choose more than handling
+                a message takes, or a message still being handled is handed out twice.
+                0 takes every unconfirmed message.
+            limit: most messages handed out by this call, oldest hand-out first.
+
+        Returns:
+            A REDELIVERED :class:`PartResult` for each (:attr:`~PartResult.part` and
+            :attr:`~PartResult.message` are the whole message), to handle, then
+            :meth:`confirm`.  Empty when nothing waits (always, for a namespace that no
+            reassembler with ``confirm`` uses).
+
+        Raises:
+            TypeError: an argument of the wrong type.
+            ArgumentError: ``older_than`` negative or not finite, ``limit`` below 1.
+            StoreError: a shared store failed, or holds a part this version cannot read.
+        """
+        seconds = _seconds(older_than, "older_than", allow_zero=True)
+        limit = _positive_int(limit, "limit")
+        entries = self._store.unconfirmed_groups(self._namespace, self._clock(), seconds, limit)
+        out = []
+        for token, values in entries:
+            whole = _join(self._decode(values))
+            out.append(PartResult(PartStatus.REDELIVERED, whole, whole, token=token))
+        return out
+
+
+def _token_of(item: object) -> str | None:
+    if isinstance(item, PartResult):
+        return item.token
+    if isinstance(item, str):
+        return item
+    raise TypeError(f"confirm() takes a PartResult or its token (str), not {type(item).__name__}")
 
 
 def _strip_concat(message: InboundMessage) -> bytes:

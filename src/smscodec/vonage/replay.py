@@ -25,10 +25,42 @@ Theory of operation
   ``RedisStore``.  Only a signature that verified is ever claimed, so forged webhooks
   cannot fill the store or lock out a genuine one.
 
-A claim is final: if the handler then fails and Vonage retries the same webhook, the
-retry is reported ``"replayed"``.  Make the first acceptance durable (store the webhook, or
-queue it) before doing slow work, and answer a ``"replayed"`` webhook with a 2xx so that
-Vonage stops retrying something already received.
+Giving a claim back
+-------------------
+A claim stays until its time runs out, and Vonage's retry of a webhook carries the same
+signature: if the handler fails after ``check_webhook`` claimed it, the retry would be
+refused as ``"replayed"`` and the webhook lost.  So a receiver claims, processes, and on
+failure gives the claim back (:meth:`ReplayGuard.release`) and answers 5xx, so that the
+retry is accepted and processed again::
+
+    try:
+        check_webhook(body, SECRET, "sha256", replay_guard=guard)   # claims the signature
+    except WebhookVerificationError as exc:
+        return 200 if exc.reason == "replayed" else 401          # 200: we have it already
+    except WebhookError:
+        return 400                                               # not a webhook at all
+    try:
+        handle(body)                                             # durable first
+    except WebhookError:
+        return 400       # a retry would fail alike: the claim stays, the retry gets 200
+    except Exception:
+        guard.release(body)                 # so that the retry is accepted ...
+        return 500                          # ... and Vonage sends one
+    return 200
+
+Answer a ``"replayed"`` webhook with a 2xx, so that Vonage stops retrying something already
+received.  What a give-back cannot cover: a worker killed while handling never gives its
+claim back, and the retry is ``"replayed"`` until the claim expires (by then the retry's
+``timestamp`` is stale, as it is the original's).  So make the first step of handling
+durable and short (with a :class:`~smscodec.vonage.Reassembler`, ``confirm=True`` keeps a
+completed message in the store until it is handled, so that nothing the store accepted is
+lost with the worker).  ``release`` removes the record whoever made it: call it only for a
+claim your own ``check_webhook`` call just made.
+
+Thread and process safety are the store's: one guard may serve every thread of a process,
+and guards over one :class:`~smscodec.vonage.SQLiteStore` or
+:class:`~smscodec.vonage.RedisStore` serve every worker; ``claim`` and ``release`` are each
+one atomic store operation.
 """
 
 from __future__ import annotations
@@ -37,6 +69,7 @@ import hashlib
 import math
 
 from ..errors import ArgumentError
+from ._wire import WebhookInput, normalize
 from .stores import MemoryStore, Store
 
 __all__ = ["ReplayGuard"]
@@ -187,10 +220,59 @@ class ReplayGuard:
             Whatever the store raises: a store that cannot answer must not be taken for
             "first use".
         """
-        if not isinstance(signature, str):
-            raise TypeError(f"signature must be a str, not {type(signature).__name__}")
+        key = _key(signature)
         seconds = _seconds("ttl", ttl, allow_zero=False)
-        # Hex case is not significant (the check ignores it); a digest of the signature
-        # keeps the store free of signatures and its keys one size.
-        key = hashlib.sha256(signature.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return bool(self._store.claim(self._namespace, key, seconds))
+
+    def forget(self, signature: str) -> bool:
+        """Give back the claim on ``signature``: the next :meth:`claim` of it is first again.
+
+        Returns:
+            True if a claim that had not expired was removed; False if there was none.
+
+        Raises:
+            TypeError: ``signature`` is not a ``str``, or the store cannot give claims back
+                (it has no ``unclaim(namespace, key)``; the library's stores all do).
+            StoreError: a shared store failed (a store of your own raises what it raises):
+                the claim may still be there.
+        """
+        key = _key(signature)
+        unclaim = getattr(self._store, "unclaim", None)
+        if not callable(unclaim):
+            raise TypeError(
+                f"{type(self._store).__name__} cannot give claims back: it has no "
+                "unclaim(namespace, key) method"
+            )
+        return bool(unclaim(self._namespace, key))
+
+    def release(self, data: WebhookInput) -> bool:
+        """Give back the claim that :func:`~smscodec.vonage.check_webhook` made for this
+        webhook, because handling it failed: Vonage's retry (same fields, same signature)
+        is then accepted instead of ``"replayed"`` (see the module docstring).
+
+        Args:
+            data: the webhook exactly as it was passed to ``check_webhook`` (a mapping, or
+                the raw query string, form body or JSON body).
+
+        Returns:
+            True if a live claim was removed; False if there was none (the webhook has no
+            ``sig``, was never claimed, or its claim expired or was given back already).
+
+        Raises:
+            WebhookError: ``data`` is unreadable (it cannot have passed ``check_webhook``).
+            TypeError: ``data`` of a wrong type, or as :meth:`forget`.
+            StoreError: as :meth:`forget`.
+        """
+        signature = normalize(data).get("sig")
+        if not signature:
+            return False
+        return self.forget(signature)
+
+
+def _key(signature: object) -> str:
+    """The store key of a signature."""
+    if not isinstance(signature, str):
+        raise TypeError(f"signature must be a str, not {type(signature).__name__}")
+    # Hex case is not significant (the check ignores it); a digest of the signature keeps
+    # the store free of signatures and its keys one size.
+    return hashlib.sha256(signature.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -24,12 +24,27 @@ The interface has three groups of operations, each atomic on its own:
   first (the replay guard: a signature seen twice inside its window is a replay);
 * :meth:`Store.put` / :meth:`Store.get` keep a value, :meth:`Store.append` /
   :meth:`Store.read` an ordered log, both with a time to live (delivery tracking);
+* :meth:`Store.unclaim` gives a claim back (the replay guard, when the handler of a webhook
+  failed: Vonage's retry of it must then be accepted);
 * :meth:`Store.add_parts`, :meth:`Store.expire_groups`, :meth:`Store.flush_groups` and
   :meth:`Store.group_stats` collect *groups* of numbered parts (reassembly): a group is
-  handed back exactly once, by the one call that adds its last missing part, whichever
+  completed exactly once, by the one call that adds its last missing part, whichever
   process makes it; a part whose ``member`` identity completed a group before is refused
   as a retry; the number of held groups and their bytes are bounded, the oldest group
-  being evicted into a queue that :meth:`Store.expire_groups` empties.
+  being evicted into a queue that :meth:`Store.expire_groups` empties;
+* with :attr:`GroupLimits.outbox`, a completed group is not gone once handed back: it
+  waits in the namespace's *outbox* until :meth:`Store.confirm_groups` says its caller
+  handled it.  Until then a retry of one of its parts hands it back again, and
+  :meth:`Store.unconfirmed_groups` hands back those whose caller went quiet (a worker
+  killed between the completion and its confirmation): at-least-once delivery, where the
+  default is at most once.  :meth:`Store.release_groups` gives a hand-out back at once.
+
+Atomicity.  Each call is one atomic step of the store: one lock (memory), one
+``BEGIN IMMEDIATE`` transaction (SQLite), one Lua script (Redis; a batch of more than 256
+items takes one script per 256, each atomic on its own).  Completing a
+group, moving it to the outbox and recording its members is one step, and so is
+confirming it, so a worker killed at any point leaves either the group held, or the group
+in the outbox, or the group confirmed: never a group in none of them.
 
 Time.  :class:`MemoryStore` measures times to live with its ``clock`` (``time.monotonic``).
 Shared stores compare times written by different processes, and a monotonic clock means
@@ -112,16 +127,28 @@ class GroupLimits:
 
     Attributes:
         max_groups: most incomplete groups held (and most evicted groups queued).
-        max_bytes: most bytes (the parts' ``size``) held in incomplete groups (and in the
-            evicted queue, which keeps at least its newest group).
+        max_bytes: most bytes (the parts' ``size``) held in incomplete groups and in the
+            outbox together (and, apart, in the evicted queue, which keeps at least its
+            newest group).  Outbox groups are never evicted (only
+            :meth:`Store.confirm_groups` removes them): when they alone fill ``max_bytes``,
+            every new part goes to the evicted queue, so a caller that never confirms sees
+            its parts come back from :meth:`Store.expire_groups` instead of memory growing.
         max_done: most members of completed groups remembered to refuse retries.
         done_ttl: seconds a completed group's members are remembered.
+        outbox: keep each completed group in the outbox until :meth:`Store.confirm_groups`
+            (at-least-once delivery); False (the default) forgets it once handed back.
+        lease: with ``outbox``, seconds after a hand-out during which a retry of one of the
+            group's parts is ``"done"`` rather than ``"unconfirmed"`` (so that two copies
+            of a part arriving together do not hand one group to two callers at once);
+            0 hands it back on every retry.
     """
 
     max_groups: int
     max_bytes: int
     max_done: int
     done_ttl: float
+    outbox: bool = False
+    lease: float = 0.0
 
 
 class GroupOutcome(NamedTuple):
@@ -134,14 +161,21 @@ class GroupOutcome(NamedTuple):
             stays), ``"done"`` (the member completed a group before: a retry),
             ``"conflict"`` (the tag differs from the group's: ``tag`` is the group's),
             ``"evicted"`` (the part could not be held within ``max_bytes`` even alone: it
-            and the rest of its group went to the evicted queue).
-        values: the group's values, for ``"complete"``; else ``()``.
+            and the rest of its group went to the evicted queue), ``"unconfirmed"`` (with
+            :attr:`GroupLimits.outbox`: the member belongs to a completed group still in the
+            outbox, handed out longer than :attr:`GroupLimits.lease` ago: ``values`` holds
+            it again and its hand-out time is now).
+        values: the group's values, for ``"complete"`` and ``"unconfirmed"``; else ``()``.
         tag: the group's tag, for ``"conflict"``; else None.
+        token: with :attr:`GroupLimits.outbox`, the outbox name of the group, for
+            ``"complete"`` and ``"unconfirmed"`` (what :meth:`Store.confirm_groups`
+            takes; the same for every hand-out of one group); else None.
     """
 
     status: str
     values: tuple[object, ...] = ()
     tag: str | None = None
+    token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +188,8 @@ class GroupStats:
         evicted: evicted groups waiting in the queue for :meth:`Store.expire_groups`.
         evicted_bytes: the sum of their parts' sizes.
         discarded: evicted groups dropped because that queue was full (ever, a counter).
+        outbox: completed groups waiting for :meth:`Store.confirm_groups`.
+        outbox_bytes: the sum of their parts' sizes.
     """
 
     pending: int
@@ -161,6 +197,8 @@ class GroupStats:
     evicted: int
     evicted_bytes: int
     discarded: int
+    outbox: int = 0
+    outbox_bytes: int = 0
 
 
 @runtime_checkable
@@ -193,8 +231,18 @@ class Store(Protocol):
         """
         ...
 
+    def unclaim(self, namespace: str, key: str) -> bool:
+        """Forget what :meth:`claim` recorded under ``key``, atomically (a claim given back:
+        the next ``claim`` of the key is first again).
+
+        Returns:
+            True if a record that had not expired was removed; False if there was none.
+        """
+        ...
+
     def put(self, namespace: str, key: str, value: object, ttl: float) -> None:
-        """Keep ``value`` under ``key`` for ``ttl`` seconds, replacing any older value."""
+        """Keep ``value`` under ``key`` for ``ttl`` seconds, replacing any older value
+        (keys are shared with :meth:`claim`)."""
         ...
 
     def get(self, namespace: str, key: str) -> object | None:
@@ -236,10 +284,48 @@ class Store(Protocol):
         """Counts for ``namespace``'s groups."""
         ...
 
+    def confirm_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """Remove outbox groups: their callers handled them (see :attr:`GroupLimits.outbox`).
+
+        All in one atomic step.  Afterwards a retry of one of their parts is ``"done"``
+        (while the member is remembered) and no call hands them back again.
+
+        Returns:
+            For each token, True if this call removed its group; False if it was not in the
+            outbox (confirmed already, by this or another worker, or never there).
+        """
+        ...
+
+    def release_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """Give hand-outs back (their callers failed): each group stays in the outbox as if
+        handed out never, so the next retry of one of its parts (whatever the ``lease``)
+        or :meth:`unconfirmed_groups` call hands it back at once.
+
+        Returns:
+            For each token, True if its group is in the outbox; False if not.
+        """
+        ...
+
+    def unconfirmed_groups(
+        self, namespace: str, now: float, older_than: float, limit: int
+    ) -> list[tuple[str, list[object]]]:
+        """Hand back outbox groups last handed out at ``now - older_than`` or before, oldest
+        first, at most ``limit``, as ``(token, values in number order)``.
+
+        Each one's hand-out time becomes ``now`` in the same atomic step, so another call
+        with the same ``older_than`` (this worker's or another's) skips it until that much
+        time has passed again: two sweeping workers do not both take a group at once.
+        """
+        ...
+
     def close(self) -> None:
         """Release connections; the store may not be used afterwards."""
         ...
 
+
+# The hand-out time of a group given back by release_groups: before any clock's reading
+# (finite: Redis scores and Lua numbers read it back).
+_RELEASED = -1e300
 
 _DONE = GroupOutcome("done")
 _DUPLICATE = GroupOutcome("duplicate")
@@ -273,6 +359,23 @@ def _check_ttl(ttl: object) -> float:
     if not ttl > 0:  # also NaN
         raise ArgumentError(f"ttl is {ttl!r}, expected a positive number of seconds", argument="ttl")
     return float(ttl)
+
+
+def _check_tokens(tokens: object) -> list[str]:
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Sequence):
+        raise TypeError(f"tokens must be a sequence of str, not {type(tokens).__name__}")
+    for token in tokens:
+        if not isinstance(token, str):
+            raise TypeError(f"a token must be str, not {type(token).__name__}")
+    return list(tokens)
+
+
+def _check_limit(limit: object) -> int:
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise TypeError(f"limit must be int, not {type(limit).__name__}")
+    if limit < 1:
+        raise ArgumentError(f"limit is {limit}, expected 1 or more", argument="limit")
+    return limit
 
 
 def _check_bytes(value: object, what: str = "value") -> bytes:
@@ -319,8 +422,31 @@ class _MemGroup:
         return [self.parts[n] for n in sorted(self.parts)]
 
 
+class _MemOut:
+    """A completed group in the outbox."""
+
+    __slots__ = ("at", "members", "size", "values")
+
+    def __init__(self, at: float, values: list[object], members: list[str], size: int) -> None:
+        self.at = at  # when it was last handed out
+        self.values = values
+        self.members = members
+        self.size = size
+
+
 class _MemGroups:
-    __slots__ = ("bytes", "discarded", "done", "evicted", "evicted_bytes", "pending")
+    __slots__ = (
+        "bytes",
+        "discarded",
+        "done",
+        "evicted",
+        "evicted_bytes",
+        "outbox",
+        "outbox_bytes",
+        "outmembers",
+        "pending",
+        "serial",
+    )
 
     def __init__(self) -> None:
         # Insertion order is the order groups started: oldest first, so eviction and
@@ -333,6 +459,12 @@ class _MemGroups:
         self.discarded = 0
         # Members of completed groups, oldest first, with the time they completed.
         self.done: OrderedDict[str, float] = OrderedDict()
+        # Completed groups not confirmed yet, by token, in the order they were last handed
+        # out (a hand-out moves one to the end), and which outbox group each member is in.
+        self.outbox: OrderedDict[str, _MemOut] = OrderedDict()
+        self.outbox_bytes = 0
+        self.outmembers: dict[str, str] = {}
+        self.serial = 0  # the last token given
 
 
 class MemoryStore:
@@ -340,12 +472,15 @@ class MemoryStore:
 
     Thread safety: every operation holds one lock, so any number of threads may share a
     store (and the reassembler or tracker over it).  Process safety: none; each process
-    has its own data, lost when it exits.  Use :class:`SQLiteStore` or
-    :class:`RedisStore` for several processes.
+    has its own data, lost when it exits (the outbox too: at-least-once delivery then
+    covers a handler that fails, not a process that dies).  Use :class:`SQLiteStore` or
+    :class:`RedisStore` for several processes, or to survive one.
 
     Every group operation is O(1) (amortised) in the number of held groups: groups sit in
     an insertion-ordered dict, the evicted queue is a deque, expired keys leave through a
-    heap.
+    heap.  The outbox is ordered by hand-out time, by the caller's ``now``: with a clock
+    that goes backwards, :meth:`unconfirmed_groups` may hand a group back late (never
+    lose it).
 
     Args:
         clock: the time source for times to live (``claim``, ``put``, ``append``).
@@ -400,6 +535,13 @@ class MemoryStore:
             self._kv[k] = (now + ttl, None)
             self._schedule(now + ttl, 0, k)
             return True
+
+    def unclaim(self, namespace: str, key: str) -> bool:
+        """See :meth:`Store.unclaim`."""
+        k = (_check_namespace(namespace), _check_key(key))
+        with self._lock:
+            entry = self._kv.pop(k, None)  # its heap entry is skipped as stale when due
+            return entry is not None and entry[0] > self._clock()
 
     def put(self, namespace: str, key: str, value: object, ttl: float) -> None:
         """See :meth:`Store.put`."""
@@ -490,6 +632,15 @@ class MemoryStore:
     def _add(
         self, state: _MemGroups, part: GroupPart, limits: GroupLimits, now: float, horizon: float
     ) -> GroupOutcome:
+        if limits.outbox and state.outmembers:
+            token = state.outmembers.get(part.member)
+            if token is not None:
+                entry = state.outbox[token]
+                if limits.lease > 0 and now - entry.at < limits.lease:
+                    return _DONE  # handed out moments ago: its caller is at it
+                entry.at = now
+                state.outbox.move_to_end(token)
+                return GroupOutcome("unconfirmed", tuple(entry.values), token=token)
         at = state.done.get(part.member)
         if at is not None and at > horizon:
             return _DONE
@@ -504,9 +655,11 @@ class MemoryStore:
             keep = None
             while len(state.pending) >= limits.max_groups and self._evict_oldest(state, None, limits):
                 pass
-        while state.bytes + part.size > limits.max_bytes and self._evict_oldest(state, keep, limits):
+        # The outbox counts against max_bytes, but only held groups can make room.
+        room = limits.max_bytes - state.outbox_bytes
+        while state.bytes + part.size > room and self._evict_oldest(state, keep, limits):
             pass
-        if state.bytes + part.size > limits.max_bytes:
+        if state.bytes + part.size > room:
             # Too big even alone: hand it back (with the rest of its message) rather than hold it.
             if group is None:
                 self._park(state, [part.value], part.size, limits)
@@ -526,12 +679,22 @@ class MemoryStore:
             return _PENDING
         del state.pending[part.group]
         state.bytes -= group.size
-        for number in sorted(group.members):
-            state.done[group.members[number]] = now
-            state.done.move_to_end(group.members[number])
+        members = [group.members[number] for number in sorted(group.members)]
+        for member in members:
+            state.done[member] = now
+            state.done.move_to_end(member)
         while len(state.done) > limits.max_done:
             state.done.popitem(last=False)
-        return GroupOutcome("complete", tuple(group.values()))
+        values = group.values()
+        if not limits.outbox:
+            return GroupOutcome("complete", tuple(values))
+        state.serial += 1
+        token = str(state.serial)
+        state.outbox[token] = _MemOut(now, values, members, group.size)
+        state.outbox_bytes += group.size
+        for member in members:
+            state.outmembers[member] = token
+        return GroupOutcome("complete", tuple(values), token=token)
 
     def expire_groups(self, namespace: str, now: float, timeout: float) -> list[list[object]]:
         """See :meth:`Store.expire_groups`."""
@@ -569,8 +732,65 @@ class MemoryStore:
         with self._lock:
             state = self._state(namespace)
             return GroupStats(
-                len(state.pending), state.bytes, len(state.evicted), state.evicted_bytes, state.discarded
+                len(state.pending),
+                state.bytes,
+                len(state.evicted),
+                state.evicted_bytes,
+                state.discarded,
+                len(state.outbox),
+                state.outbox_bytes,
             )
+
+    def confirm_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.confirm_groups`."""
+        tokens = _check_tokens(tokens)
+        with self._lock:
+            state = self._state(_check_namespace(namespace))
+            out = []
+            for token in tokens:
+                entry = state.outbox.pop(token, None)
+                if entry is None:
+                    out.append(False)
+                    continue
+                state.outbox_bytes -= entry.size
+                for member in entry.members:
+                    # A member that a later group took over stays with that group.
+                    if state.outmembers.get(member) == token:
+                        del state.outmembers[member]
+                out.append(True)
+            return out
+
+    def release_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.release_groups`."""
+        tokens = _check_tokens(tokens)
+        with self._lock:
+            state = self._state(_check_namespace(namespace))
+            out = []
+            for token in tokens:
+                entry = state.outbox.get(token)
+                if entry is not None:
+                    entry.at = _RELEASED
+                    state.outbox.move_to_end(token, last=False)
+                out.append(entry is not None)
+            return out
+
+    def unconfirmed_groups(
+        self, namespace: str, now: float, older_than: float, limit: int
+    ) -> list[tuple[str, list[object]]]:
+        """See :meth:`Store.unconfirmed_groups`."""
+        limit = _check_limit(limit)
+        with self._lock:
+            state = self._state(_check_namespace(namespace))
+            horizon = now - older_than
+            taken: list[tuple[str, list[object]]] = []
+            for token, entry in state.outbox.items():  # oldest hand-out first
+                if len(taken) >= limit or entry.at > horizon:
+                    break
+                taken.append((token, list(entry.values)))
+            for token, _ in taken:
+                state.outbox[token].at = now
+                state.outbox.move_to_end(token)
+            return taken
 
     def close(self) -> None:
         """Nothing to release; the data stays until the store is dropped."""
@@ -578,7 +798,8 @@ class MemoryStore:
 
 # --- one host: SQLite -------------------------------------------------------------------
 
-_SCHEMA_VERSION = 1
+# 2 added the outbox (outbox, outmember, ostat); a version 1 file gains them on opening.
+_SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -610,6 +831,16 @@ CREATE TABLE IF NOT EXISTS gstat (
     ns TEXT PRIMARY KEY, count INTEGER NOT NULL, bytes INTEGER NOT NULL, evicted INTEGER NOT NULL,
     evbytes INTEGER NOT NULL,
     discarded INTEGER NOT NULL, doneseq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (
+    ns TEXT NOT NULL, token INTEGER NOT NULL, at REAL NOT NULL, size INTEGER NOT NULL,
+    value BLOB NOT NULL, PRIMARY KEY (ns, token)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outbox_at ON outbox (ns, at, token);
+CREATE TABLE IF NOT EXISTS outmember (
+    ns TEXT NOT NULL, member TEXT NOT NULL, token INTEGER NOT NULL,
+    PRIMARY KEY (ns, member)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outmember_token ON outmember (ns, token);
+CREATE TABLE IF NOT EXISTS ostat (
+    ns TEXT PRIMARY KEY, count INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 # Expired keys and logs are deleted at most this often (seconds), by whichever write comes.
@@ -621,7 +852,8 @@ class SQLiteStore:
 
     Each operation is one transaction (``BEGIN IMMEDIATE``: the write lock is taken first,
     so two writers never deadlock upgrading a read); a message therefore completes in
-    exactly one process, whichever adds its last part.  The database runs in WAL mode:
+    exactly one process, whichever adds its last part, and moves into the outbox (with
+    :attr:`GroupLimits.outbox`) in that same transaction.  The database runs in WAL mode:
     readers never block the writer, and a process killed at any point loses nothing
     committed (an interrupted transaction is rolled back as a whole).  With
     ``synchronous=NORMAL`` (the default) a power cut may lose the last commits but never
@@ -725,12 +957,13 @@ class SQLiteStore:
         conn.execute("BEGIN IMMEDIATE")
         try:
             (version,) = conn.execute("PRAGMA user_version").fetchone()
-            if version not in (0, _SCHEMA_VERSION):
+            if version not in (0, 1, _SCHEMA_VERSION):
                 raise StoreError(
                     f"{self._path!r} holds smscodec store schema {version}, "
                     f"this version reads {_SCHEMA_VERSION}"
                 )
-            if version == 0:
+            if version != _SCHEMA_VERSION:
+                # Every statement is IF NOT EXISTS: on a version 1 file it adds the outbox.
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
@@ -798,6 +1031,16 @@ class SQLiteStore:
                 (*args, now + ttl, now),
             )
             return cursor.rowcount == 1
+
+    def unclaim(self, namespace: str, key: str) -> bool:
+        """See :meth:`Store.unclaim`."""
+        args = (_check_namespace(namespace), _check_key(key))
+        with self._transaction() as conn:
+            row = conn.execute("SELECT expires FROM kv WHERE ns = ? AND key = ?", args).fetchone()
+            if row is None:
+                return False
+            conn.execute("DELETE FROM kv WHERE ns = ? AND key = ?", args)
+            return bool(row[0] > time.time())
 
     def put(self, namespace: str, key: str, value: object, ttl: float) -> None:
         """See :meth:`Store.put`; ``value`` must be bytes."""
@@ -893,7 +1136,63 @@ class SQLiteStore:
             row = conn.execute(
                 "SELECT count, bytes, evicted, evbytes, discarded FROM gstat WHERE ns = ?", (ns,)
             ).fetchone()
-        return GroupStats(*(row or (0, 0, 0, 0, 0)))
+            out = conn.execute("SELECT count, bytes FROM ostat WHERE ns = ?", (ns,)).fetchone()
+        return GroupStats(*(row or (0, 0, 0, 0, 0)), *(out or (0, 0)))
+
+    def confirm_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.confirm_groups`: one transaction."""
+        ns = _check_namespace(namespace)
+        numbers = [_sqlite_token(token) for token in _check_tokens(tokens)]
+        with self._transaction() as conn:
+            stat = _SQLiteGroups(conn, ns, None)
+            out = []
+            for number in numbers:
+                row = None
+                if number is not None:
+                    row = conn.execute(
+                        "SELECT size FROM outbox WHERE ns = ? AND token = ?", (ns, number)
+                    ).fetchone()
+                if row is None:
+                    out.append(False)
+                    continue
+                conn.execute("DELETE FROM outbox WHERE ns = ? AND token = ?", (ns, number))
+                # Only the members still pointing here: a later group may have taken one over.
+                conn.execute("DELETE FROM outmember WHERE ns = ? AND token = ?", (ns, number))
+                stat.outbox -= 1
+                stat.outbox_bytes -= int(row[0])
+                out.append(True)
+            stat.save()
+        return out
+
+    def release_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.release_groups`: one transaction."""
+        ns = _check_namespace(namespace)
+        numbers = [_sqlite_token(token) for token in _check_tokens(tokens)]
+        with self._transaction() as conn:
+            return [
+                number is not None
+                and conn.execute(
+                    "UPDATE outbox SET at = ? WHERE ns = ? AND token = ?", (_RELEASED, ns, number)
+                ).rowcount
+                == 1
+                for number in numbers
+            ]
+
+    def unconfirmed_groups(
+        self, namespace: str, now: float, older_than: float, limit: int
+    ) -> list[tuple[str, list[object]]]:
+        """See :meth:`Store.unconfirmed_groups`: one transaction, on an index of hand-out times."""
+        ns = _check_namespace(namespace)
+        limit = _check_limit(limit)
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT token, value FROM outbox WHERE ns = ? AND at <= ? ORDER BY at, token LIMIT ?",
+                (ns, now - older_than, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE outbox SET at = ? WHERE ns = ? AND token = ?", [(now, ns, row[0]) for row in rows]
+            )
+        return [(str(row[0]), _unpack_values(bytes(row[1]))) for row in rows]
 
     def close(self) -> None:
         """Close this process's connection."""
@@ -906,6 +1205,14 @@ class SQLiteStore:
 
 def _sqlite_store(path: str, timeout: float, durable: bool) -> SQLiteStore:
     return SQLiteStore(path, timeout=timeout, durable=durable)
+
+
+def _sqlite_token(token: str) -> int | None:
+    """The outbox row a token names (a group's sequence number); None for a token that no
+    row can have (and that SQLite could not even bind: more than 64 bits)."""
+    if not (token.isascii() and token.isdigit() and len(token) <= 18):
+        return None
+    return int(token)
 
 
 class _SQLiteGroups:
@@ -925,6 +1232,10 @@ class _SQLiteGroups:
         ).fetchone()
         counters: tuple[int, int, int, int, int, int] = row or (0, 0, 0, 0, 0, 0)
         self.count, self.bytes, self.evicted, self.evbytes, self.discarded, self.doneseq = counters
+        row = conn.execute("SELECT count, bytes FROM ostat WHERE ns = ?", (ns,)).fetchone()
+        self._outbox_was: tuple[int, int] = row or (0, 0)
+        self.outbox: int = self._outbox_was[0]
+        self.outbox_bytes: int = self._outbox_was[1]
 
     def save(self) -> None:
         self.conn.execute(
@@ -932,6 +1243,11 @@ class _SQLiteGroups:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.ns, self.count, self.bytes, self.evicted, self.evbytes, self.discarded, self.doneseq),
         )
+        if (self.outbox, self.outbox_bytes) != self._outbox_was:  # most calls never touch it
+            self.conn.execute(
+                "INSERT OR REPLACE INTO ostat (ns, count, bytes) VALUES (?, ?, ?)",
+                (self.ns, self.outbox, self.outbox_bytes),
+            )
 
     def take(self, seq: int) -> tuple[list[object], int]:
         """Remove group ``seq``; its values in number order, and its size."""
@@ -974,6 +1290,18 @@ class _SQLiteGroups:
     def add(self, part: GroupPart, value: bytes, now: float) -> GroupOutcome:
         conn, ns, limits = self.conn, self.ns, self.limits
         assert limits is not None
+        if limits.outbox and self.outbox:
+            row = conn.execute(
+                "SELECT o.token, o.at, o.value FROM outmember AS m JOIN outbox AS o "
+                "ON o.ns = m.ns AND o.token = m.token WHERE m.ns = ? AND m.member = ?",
+                (ns, part.member),
+            ).fetchone()
+            if row is not None:
+                token, at, packed = row
+                if limits.lease > 0 and now - at < limits.lease:
+                    return _DONE  # handed out moments ago: its caller is at it
+                conn.execute("UPDATE outbox SET at = ? WHERE ns = ? AND token = ?", (now, ns, token))
+                return GroupOutcome("unconfirmed", tuple(_unpack_values(bytes(packed))), token=str(token))
         if conn.execute("SELECT 1 FROM done WHERE ns = ? AND member = ?", (ns, part.member)).fetchone():
             return _DONE
         row = conn.execute("SELECT seq, tag FROM grp WHERE ns = ? AND gkey = ?", (ns, part.group)).fetchone()
@@ -990,9 +1318,11 @@ class _SQLiteGroups:
             keep = None
             while self.count >= limits.max_groups and self.evict_oldest(None):
                 pass
-        while self.bytes + part.size > limits.max_bytes and self.evict_oldest(keep):
+        # The outbox counts against max_bytes, but only held groups can make room.
+        room = limits.max_bytes - self.outbox_bytes
+        while self.bytes + part.size > room and self.evict_oldest(keep):
             pass
-        if self.bytes + part.size > limits.max_bytes:
+        if self.bytes + part.size > room:
             if keep is None:
                 self.park([value], part.size)
             else:
@@ -1012,7 +1342,7 @@ class _SQLiteGroups:
         members = [
             row[0] for row in conn.execute("SELECT member FROM part WHERE gseq = ? ORDER BY number", (seq,))
         ]
-        values, _ = self.take(seq)
+        values, size = self.take(seq)
         for member in members:
             self.doneseq += 1
             conn.execute(
@@ -1020,7 +1350,20 @@ class _SQLiteGroups:
                 (ns, member, self.doneseq, now),
             )
         conn.execute("DELETE FROM done WHERE ns = ? AND seq <= ?", (ns, self.doneseq - limits.max_done))
-        return GroupOutcome("complete", tuple(values))
+        if not limits.outbox:
+            return GroupOutcome("complete", tuple(values))
+        # The group's sequence number names it in the outbox: AUTOINCREMENT never reuses one.
+        conn.execute(
+            "INSERT INTO outbox (ns, token, at, size, value) VALUES (?, ?, ?, ?, ?)",
+            (ns, seq, now, size, _pack_values([v for v in values if isinstance(v, bytes)])),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO outmember (ns, member, token) VALUES (?, ?, ?)",
+            [(ns, member, seq) for member in members],
+        )
+        self.outbox += 1
+        self.outbox_bytes += size
+        return GroupOutcome("complete", tuple(values), token=str(seq))
 
     def insert(self, seq: int, part: GroupPart, value: bytes) -> int:
         """Add the part to group ``seq``; the group's new part count."""
@@ -1037,12 +1380,16 @@ class _SQLiteGroups:
 
 # --- several hosts: Redis ---------------------------------------------------------------
 
-# Shared by both group scripts.  KEYS: 1 order (zset: group key -> start sequence), 2 stats
-# (hash: bytes, evbytes, discarded), 3 evicted (list of packed groups), 4 done (zset: member ->
-# completion time), 5 seq (counter).  ARGV[1] is the prefix of the group hashes, which sit
-# in the same hash slot (the namespace is the hash tag), as Redis Cluster requires.
+# Shared by the group scripts.  KEYS: 1 order (zset: group key -> start sequence), 2 stats
+# (hash: bytes, evbytes, discarded, obbytes), 3 evicted (list of packed groups), 4 done (zset:
+# member -> completion time), 5 seq (counter), then the outbox: 6 outbox (hash: token ->
+# packed group), 7 outmem (hash: token -> its packed members), 8 outmember (hash: member ->
+# token), 9 outorder (zset: token -> hand-out time).  A token is the group's start sequence.
+# ARGV[1] is the prefix of the group hashes, which sit in the same hash slot (the namespace
+# is the hash tag), as Redis Cluster requires.
 _LUA_PRELUDE = """
 local order, stats, evicted, done, seqkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local outbox, outmem, outmember, outorder = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local gprefix = ARGV[1]
 
 local function take(gkey)
@@ -1077,7 +1424,8 @@ end
 """
 
 # ARGV: 2 max_groups, 3 max_bytes, 4 max_done, 5 done_ttl, 6 now, 7 done key TTL in ms,
-# then seven per part: group, number, total, tag, member, value, size.
+# 8 outbox (1: keep completed groups), 9 lease, then seven per part: group, number, total,
+# tag, member, value, size.
 _LUA_ADD = (
     _LUA_PRELUDE
     + """
@@ -1086,6 +1434,8 @@ local max_bytes = tonumber(ARGV[3])
 local max_done = tonumber(ARGV[4])
 local done_ttl = tonumber(ARGV[5])
 local now = tonumber(ARGV[6])
+local outboxing = ARGV[8] == '1'
+local lease = tonumber(ARGV[9])
 
 local function park(values, members, size)
   redis.call('RPUSH', evicted, pack(values, size))
@@ -1106,8 +1456,20 @@ local function oldest_other(current)
   return nil
 end
 
+-- The outbox counts against max_bytes too, but only held groups can make room.
 local function held()
-  return tonumber(redis.call('HGET', stats, 'bytes') or '0')
+  local got = redis.call('HMGET', stats, 'bytes', 'obbytes')
+  return tonumber(got[1] or '0') + tonumber(got[2] or '0')
+end
+
+-- The outbox group a member belongs to, handed out again: a reply, or nil when there is none.
+local function unconfirmed(member)
+  local token = redis.call('HGET', outmember, member)
+  if not token then return nil end
+  local at = tonumber(redis.call('ZSCORE', outorder, token) or '-1e300')
+  if lease > 0 and now - at < lease then return {'done'} end
+  redis.call('ZADD', outorder, ARGV[6], token)
+  return {'unconfirmed', token, redis.call('HGET', outbox, token)}
 end
 
 local function insert(gk, number, value, member, size)
@@ -1119,15 +1481,17 @@ end
 
 redis.call('ZREMRANGEBYSCORE', done, '-inf', string.format('%.17g', now - done_ttl))
 local out = {}
-for b = 8, #ARGV, 7 do
+for b = 10, #ARGV, 7 do
   local gkey, number, total, tag, member, value, size =
     ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], tonumber(ARGV[b + 6])
   local gk = gprefix .. gkey
   local result = nil
-  local at = redis.call('ZSCORE', done, member)
-  if at and tonumber(at) > now - done_ttl then
-    result = {'done'}
-  else
+  if outboxing then result = unconfirmed(member) end
+  if not result then
+    local at = redis.call('ZSCORE', done, member)
+    if at and tonumber(at) > now - done_ttl then result = {'done'} end
+  end
+  if not result then
     local exists = redis.call('EXISTS', gk) == 1
     local current = false
     if exists then
@@ -1163,12 +1527,22 @@ for b = 8, #ARGV, 7 do
           redis.call('ZADD', order, redis.call('INCR', seqkey), gkey)
         end
         if insert(gk, number, value, member, size) >= total then
-          local values, members = take(gkey)
+          local token = string.format('%d', tonumber(redis.call('ZSCORE', order, gkey)))
+          local values, members, gsize = take(gkey)
           for _, m in ipairs(members) do redis.call('ZADD', done, ARGV[6], m) end
           local extra = redis.call('ZCARD', done) - max_done
           if extra > 0 then redis.call('ZREMRANGEBYRANK', done, 0, extra - 1) end
           redis.call('PEXPIRE', done, ARGV[7])
-          result = {'complete'}
+          if outboxing then
+            redis.call('HSET', outbox, token, pack(values, gsize))
+            redis.call('HSET', outmem, token, pack(members, 0))
+            for _, m in ipairs(members) do redis.call('HSET', outmember, m, token) end
+            redis.call('ZADD', outorder, ARGV[6], token)
+            redis.call('HINCRBY', stats, 'obbytes', gsize)
+          else
+            token = ''
+          end
+          result = {'complete', token}
           for _, v in ipairs(values) do result[#result + 1] = v end
         else
           result = {'pending'}
@@ -1209,6 +1583,71 @@ return out
 """
 )
 
+# ARGV: 2, ... the tokens to confirm.  Returns 1 (removed) or 0 (not there) for each.
+_LUA_CONFIRM = (
+    _LUA_PRELUDE
+    + """
+local out = {}
+for i = 2, #ARGV do
+  local token = ARGV[i]
+  local packed = redis.call('HGET', outbox, token)
+  if packed then
+    local members = redis.call('HGET', outmem, token) or ''
+    local at = 5  -- after the size of the packed members (0)
+    while at <= #members do
+      local n
+      n, at = struct.unpack('>I4', members, at)
+      local m = string.sub(members, at, at + n - 1)
+      at = at + n
+      -- A member that a later group took over stays with that group.
+      if redis.call('HGET', outmember, m) == token then redis.call('HDEL', outmember, m) end
+    end
+    redis.call('HDEL', outbox, token)
+    redis.call('HDEL', outmem, token)
+    redis.call('ZREM', outorder, token)
+    redis.call('HINCRBY', stats, 'obbytes', -struct.unpack('>I4', packed))
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
+"""
+)
+
+# ARGV: 2 the hand-out time to set, 3, ... tokens.  Returns 1 (in the outbox) or 0 for each.
+_LUA_RELEASE = (
+    _LUA_PRELUDE
+    + """
+local out = {}
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', outorder, ARGV[i]) then
+    redis.call('ZADD', outorder, ARGV[2], ARGV[i])
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
+"""
+)
+
+# ARGV: 2 now, 3 the latest hand-out time to take, 4 most groups to take.  Returns token,
+# packed group, token, packed group, ... oldest hand-out first.
+_LUA_UNCONFIRMED = (
+    _LUA_PRELUDE
+    + """
+local out = {}
+local due = redis.call('ZRANGEBYSCORE', outorder, '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, token in ipairs(due) do
+  redis.call('ZADD', outorder, ARGV[2], token)
+  out[#out + 1] = token
+  out[#out + 1] = redis.call('HGET', outbox, token)
+end
+return out
+"""
+)
+
 # Parts per script call: one call blocks the Redis server while it runs, so a big batch is
 # split; 256 parts take about a millisecond.
 _REDIS_BATCH = 256
@@ -1226,11 +1665,12 @@ class RedisStore:
     Keys and logs expire with Redis key TTLs (``SET ... PX``, ``PEXPIRE``), by the server's
     clock.  The group operations run as Lua scripts, each atomic on the server, so a
     message completes in exactly one call across every host; a batch of parts is one
-    script call (one round trip).  Held groups carry no TTL on purpose: a group that
-    vanished by itself would be a message lost, so they leave only through
+    script call (one round trip).  Held groups and the outbox carry no TTL on purpose: a
+    group that vanished by itself would be a message lost, so held groups leave only through
     :meth:`add_parts` (completion, eviction) and :meth:`expire_groups`, which hands them
-    back.  Every key of a namespace shares one hash tag (``smscodec:{reassembly}:...``),
-    so the store works on Redis Cluster too.
+    back, and outbox groups only through :meth:`confirm_groups`.  Every key of a namespace
+    shares one hash tag (``smscodec:{reassembly}:...``), so the store works on Redis
+    Cluster too.
 
     Thread safety: the ``redis`` client's connection pool is thread-safe, so threads may
     share the store.  Process safety: the client reconnects in a forked child (redis-py
@@ -1275,6 +1715,9 @@ class RedisStore:
         self._prefix = prefix
         self._add = self._client.register_script(_LUA_ADD)
         self._take = self._client.register_script(_LUA_TAKE)
+        self._confirm = self._client.register_script(_LUA_CONFIRM)
+        self._release = self._client.register_script(_LUA_RELEASE)
+        self._unconfirmed = self._client.register_script(_LUA_UNCONFIRMED)
 
     def __repr__(self) -> str:
         # The URL may hold a password: never shown.
@@ -1312,6 +1755,12 @@ class RedisStore:
             if ttl == math.inf:
                 return bool(self._client.set(name, b"", nx=True))
             return bool(self._client.set(name, b"", nx=True, px=_ms(ttl)))
+
+    def unclaim(self, namespace: str, key: str) -> bool:
+        """See :meth:`Store.unclaim` (``DEL``: an expired key is already gone)."""
+        name = self._key(namespace, "k", _check_key(key))
+        with self._errors():
+            return bool(self._client.delete(name))
 
     def put(self, namespace: str, key: str, value: object, ttl: float) -> None:
         """See :meth:`Store.put`; ``value`` must be bytes."""
@@ -1352,7 +1801,8 @@ class RedisStore:
     # -- groups
 
     def _group_keys(self, namespace: str) -> list[str]:
-        return [self._key(namespace, kind) for kind in ("order", "stats", "evicted", "done", "seq")]
+        kinds = ("order", "stats", "evicted", "done", "seq", "outbox", "outmem", "outmember", "outorder")
+        return [self._key(namespace, kind) for kind in kinds]
 
     def add_parts(
         self, namespace: str, parts: Sequence[GroupPart], limits: GroupLimits, now: float
@@ -1367,6 +1817,8 @@ class RedisStore:
             repr(float(limits.done_ttl)),
             repr(float(now)),
             _ms(limits.done_ttl),
+            int(limits.outbox),
+            repr(float(limits.lease)),
         ]
         out: list[GroupOutcome] = []
         for start in range(0, len(parts), _REDIS_BATCH):
@@ -1386,7 +1838,11 @@ class RedisStore:
             for reply in replies:
                 status = _as_bytes(reply[0]).decode("ascii")
                 if status == "complete":
-                    out.append(GroupOutcome(status, tuple(_as_bytes(v) for v in reply[1:])))
+                    token = _as_bytes(reply[1]).decode("ascii") or None
+                    out.append(GroupOutcome(status, tuple(_as_bytes(v) for v in reply[2:]), token=token))
+                elif status == "unconfirmed":
+                    values = _unpack_values(_as_bytes(reply[2])[4:])  # after the group's size
+                    out.append(GroupOutcome(status, tuple(values), token=_as_bytes(reply[1]).decode("ascii")))
                 elif status == "conflict":
                     out.append(GroupOutcome(status, tag=_as_bytes(reply[1]).decode("utf-8", "replace")))
                 else:
@@ -1421,16 +1877,63 @@ class RedisStore:
 
     def group_stats(self, namespace: str) -> GroupStats:
         """See :meth:`Store.group_stats` (one ``MULTI`` transaction: a consistent snapshot)."""
-        order, stats, evicted, _, _ = self._group_keys(namespace)
+        keys = self._group_keys(namespace)
         with self._errors():
             pipe = self._client.pipeline(transaction=True)
-            pipe.zcard(order)
-            pipe.hmget(stats, "bytes", "evbytes", "discarded")
-            pipe.llen(evicted)
-            pending, (held, queued_bytes, discarded), queued = pipe.execute()
+            pipe.zcard(keys[0])
+            pipe.hmget(keys[1], "bytes", "evbytes", "discarded", "obbytes")
+            pipe.llen(keys[2])
+            pipe.zcard(keys[8])
+            pending, (held, queued_bytes, discarded, out_bytes), queued, out = pipe.execute()
         return GroupStats(
-            int(pending), int(held or 0), int(queued), int(queued_bytes or 0), int(discarded or 0)
+            int(pending),
+            int(held or 0),
+            int(queued),
+            int(queued_bytes or 0),
+            int(discarded or 0),
+            int(out),
+            int(out_bytes or 0),
         )
+
+    def _per_token(
+        self, script: Any, namespace: str, head: list[object], tokens: Sequence[str]
+    ) -> list[bool]:
+        keys = self._group_keys(namespace)
+        tokens = _check_tokens(tokens)
+        out: list[bool] = []
+        for start in range(0, len(tokens), _REDIS_BATCH):
+            with self._errors():
+                replies = script(keys=keys, args=[*head, *tokens[start : start + _REDIS_BATCH]])
+            out.extend(int(reply) == 1 for reply in replies)
+        return out
+
+    def confirm_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.confirm_groups`: one script call per 256 tokens, each atomic."""
+        return self._per_token(self._confirm, namespace, [self._key(namespace, "g")], tokens)
+
+    def release_groups(self, namespace: str, tokens: Sequence[str]) -> list[bool]:
+        """See :meth:`Store.release_groups`: one script call per 256 tokens, each atomic."""
+        head: list[object] = [self._key(namespace, "g"), repr(_RELEASED)]
+        return self._per_token(self._release, namespace, head, tokens)
+
+    def unconfirmed_groups(
+        self, namespace: str, now: float, older_than: float, limit: int
+    ) -> list[tuple[str, list[object]]]:
+        """See :meth:`Store.unconfirmed_groups`: one script call per 1000 groups, each atomic."""
+        keys = self._group_keys(namespace)
+        limit = _check_limit(limit)
+        out: list[tuple[str, list[object]]] = []
+        while len(out) < limit:
+            want = min(limit - len(out), _REDIS_TAKE)
+            args = [self._key(namespace, "g"), repr(float(now)), repr(float(now - older_than)), want]
+            with self._errors():
+                reply = self._unconfirmed(keys=keys, args=args)
+            for at in range(0, len(reply), 2):
+                token = _as_bytes(reply[at]).decode("ascii")
+                out.append((token, _unpack_values(_as_bytes(reply[at + 1])[4:])))
+            if len(reply) // 2 < want:
+                break
+        return out
 
     def close(self) -> None:
         """Close the client's connections (a client passed in is the caller's: left open)."""
