@@ -91,6 +91,9 @@ NEEDS_NUMPY = (
     "test_cli.py",
     "test_dask.py",
     "test_leaks.py",
+    "test_outputs.py",
+    "test_report.py",
+    "test_segments_cost_columns.py",
 )
 try:
     import numpy  # noqa: F401
