@@ -41,6 +41,7 @@ vonage stores                           :class:`StoreError` (a shared store unre
                                         record that cannot be read back)
 ``batch``                               what segments raise, for the first refused text, and
                                         :class:`ArgumentError` (``threads``)
+``pricing``                             :class:`PricingError` (a malformed pricing body, an unpriced number)
 command line                            :class:`CliError` (a missing file or column: one line, exit 2);
                                         any other :class:`SmsCodecError` exits with status 1
 ======================================  ====================================================================
@@ -60,6 +61,7 @@ __all__ = [
     "HexError",
     "InvalidRequestError",
     "PayloadError",
+    "PricingError",
     "ResponseError",
     "SendError",
     "ServerError",
@@ -310,6 +312,15 @@ class StoreError(SmsCodecError):
 
 class CodecError(StoreError, ValueError):
     """A stored record that cannot be read back, or a value that cannot be stored."""
+
+
+# ---- pricing ---------------------------------------------------------------------------
+
+
+class PricingError(SmsCodecError, ValueError):
+    """A price that cannot be used (:mod:`smscodec.pricing`): a malformed Vonage Pricing
+    API body, a missing, non-numeric or negative price, mixed currencies, or a number or
+    country the price table does not price.  Never priced as 0 instead."""
 
 
 # --- showing a value in a message --------------------------------------------------------
