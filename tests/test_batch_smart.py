@@ -40,6 +40,8 @@ POOLS = {
     # Never GSM-7 and in no map below: the message stays UCS-2.
     "emoji": "😀🎉👍",
     "other": "áőЖ你",
+    # Only in national tables: Turkish (ğ ş İ) or Hindi (अ क), never one pair for both.
+    "national": "ğşİअक",
 }
 # A caller's own map: an astral key, multi-character and extension-character values, a
 # removal, a key the default tables carry (never applied) and keys the default map lacks.
@@ -184,7 +186,7 @@ smart_options = st.fixed_dictionaries(
         "smart": st.sampled_from([True, CALLER_MAP]),
         "encoding": st.sampled_from(["auto", "auto", "ucs2", "gsm7"]),
         "reference_bits": st.sampled_from([8, 16]),
-        "languages": st.sampled_from([(), (), ("turkish",), ("portuguese", "spanish")]),
+        "languages": st.sampled_from([(), (), ("turkish",), ("portuguese", "spanish"), ("turkish", "hindi")]),
     }
 )
 
@@ -326,7 +328,8 @@ def test_smart_caller_map_read_on_every_call() -> None:
     with pytest.raises(smscodec.errors.ArgumentError, match="smart map value"):
         batch.analyze(["x"], smart=mapping)
     mapping["\u00e1"] = "{}"
-    assert batch.analyze(["\u00e1" * 100], smart=mapping)["units"].tolist() == [400]
+    # 30 * 4 septets: one part, as the 30 UCS-2 units are (100 would be 3 parts against 2).
+    assert batch.analyze(["\u00e1" * 30], smart=mapping)["units"].tolist() == [120]
 
 
 def test_smart_national_tables() -> None:
@@ -353,3 +356,19 @@ def test_smart_threads_on_a_large_batch() -> None:
         assert batch.count_segments(texts, smart=True, threads=threads).tolist() == want
     pa = pytest.importorskip("pyarrow")
     assert batch.count_segments(pa.array(texts), smart=True, threads=2).tolist() == want
+
+
+def test_smart_kept_only_when_one_pair_carries_and_no_more_parts() -> None:
+    # See tests/test_smart.py: the batch kernels keep a replacement on the same terms.
+    texts = [
+        "\u011f\u015f\u0905\u201c" + "\u2026" * 30,  # no single Turkish/Hindi pair: as written
+        "\u011f\u015f\u201c" + "\u2026" * 30,  # Turkish tables carry it: replaced
+        "\u2026" * 70,  # as "..." 210 septets, 2 parts, against 1 UCS-2 part: as written
+        "\u2026" * 53,  # 159 septets: replaced
+    ]
+    for languages in ((), ("turkish", "hindi")):
+        for encoding in ("auto", "gsm7", "ucs2"):
+            _check(lambda: texts, list(texts), 1, smart=True, languages=languages, encoding=encoding)
+    got = batch.analyze(texts, smart=True, languages=("turkish", "hindi"))
+    assert got["segments"].tolist() == [1, 1, 1, 1]
+    assert got["encoding"].tolist() == [1, 0, 1, 0]  # 0 GSM-7, 1 UCS-2

@@ -112,3 +112,48 @@ def test_a_caller_map_may_replace_a_lone_surrogate() -> None:
     assert info.saved_segments == 0
     assert count_segments(text, smart=table) == 1
     assert [p.text for p in split(text, smart=table)] == ["a?"]
+
+
+@pytest.mark.parametrize("encoding", ["auto", "gsm7"])
+def test_smart_never_costs_parts_under_auto(encoding: str) -> None:
+    # 70 "…" are one UCS-2 part (70 units); as "..." they are 210 septets, two parts.
+    text = "\u2026" * 70
+    info = analyze(text, smart=True, encoding=encoding)
+    if encoding == "auto":
+        assert (info.encoding, info.segments, info.text, info.replacements) == ("ucs2", 1, text, ())
+        assert count_segments(text, smart=True) == 1
+    else:
+        # Under encoding="gsm7" the text as written cannot go: the replacement stands.
+        assert (info.encoding, info.segments, info.units) == ("gsm7", 2, 210)
+    # One "…" fewer than the most that fits one part either way: 53 * 3 = 159 septets.
+    assert analyze("\u2026" * 53, smart=True).segments == 1
+    assert analyze("\u2026" * 53, smart=True).encoding == "gsm7"
+
+
+def test_smart_needs_one_table_pair_for_the_replaced_text() -> None:
+    # With Turkish and Hindi tables, ğ ş are only in the Turkish tables and अ only in the
+    # Hindi ones: every character of the replaced text is in *some* enabled table, but no
+    # single (locking, single shift) pair holds them all, so it would go as UCS-2 anyway.
+    text = "\u011f\u015f\u0905\u201c" + "\u2026" * 30
+    plain = analyze(text, languages=["turkish", "hindi"])
+    smart = analyze(text, smart=True, languages=["turkish", "hindi"])
+    assert (plain.encoding, plain.segments) == ("ucs2", 1)
+    assert smart == plain
+    assert smart.replacements == () and smart.text == text
+    # One pair suffices without the Hindi letter: then the replacement is kept.
+    kept = analyze(text.replace("\u0905", ""), smart=True, languages=["turkish", "hindi"])
+    assert kept.encoding == "gsm7" and kept.locking_shift == 1 and kept.replacements
+
+
+@given(
+    st.text(alphabet="ab\u011f\u015f\u0905\u0915\u00e7\u201c\u2026\u2014\u00a0", max_size=200),
+    st.sampled_from([(), ("turkish",), ("turkish", "hindi"), ("portuguese", "spanish", "hindi")]),
+)
+def test_smart_replacements_always_go_as_gsm7_and_never_cost_parts(text: str, languages: tuple[str, ...]) -> None:
+    info = analyze(text, smart=True, languages=languages)
+    if info.replacements:
+        assert info.encoding == "gsm7"
+        assert info.segments <= analyze(text, languages=languages).segments
+    else:
+        assert info.text == text
+    assert count_segments(text, smart=True, languages=languages) == info.segments

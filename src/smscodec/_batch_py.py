@@ -267,8 +267,13 @@ def _count(text: str, options: Options, table: SmartTable | None) -> tuple[int, 
             sent = table.scan(text)
             if sent is _FLAG:
                 return None
-            if isinstance(sent, str):
-                result = _analyze(sent, options)
+            # Every character of ``sent`` is in some enabled table, but with national
+            # tables no single pair may hold them all: then it goes as written.
+            if isinstance(sent, str) and _segments.carried(sent, locks, singles):
+                replaced = _analyze(sent, options)
+                # Under auto, never more parts than the text as written.
+                if not (mode == 0 and result is not None and replaced is not None and replaced[1] > result[1]):
+                    result = replaced
     if result is None:
         return None
     return result[0], result[1], result[2], result[4]

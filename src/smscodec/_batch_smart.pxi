@@ -209,11 +209,21 @@ cdef inline void _fill(Result* r, int encoding, Py_ssize_t units, Py_ssize_t sin
         r.remaining = r.parts * multi - units
 
 
+cdef inline void _keep_if_cheaper(Result* r, const Result* g, int mode) noexcept nogil:
+    # The replaced message's result *g becomes *r unless, under auto, it needs more parts
+    # than the text as written (*r): "…" -> "..." can turn 70 UCS-2 units into 210
+    # septets.  Under mode 1 the text as written cannot be sent at all.
+    if mode == 0 and r.status == 0 and g.parts > r.parts:
+        return
+    r[0] = g[0]
+
+
 cdef bint _smart(int kind, const void* data, Py_ssize_t n, const Options* o, Buffer* buf,
                  Result* r) noexcept nogil:
     # Smart encoding of a message that is not GSM-7 as it stands: True to flag it, else
     # *r is the result for the message sent (left alone when it goes as written).
     cdef Scan s
+    cdef Result g
     cdef int found, width
     cdef void* grown
     cdef const SmartData* t = o.table
@@ -227,14 +237,15 @@ cdef bint _smart(int kind, const void* data, Py_ssize_t n, const Options* o, Buf
         return False
     if found == _LEAVE:
         return True
-    if o.plan.mode == 2:
+    if o.plan.mode == 2 and t.direct:
         # Sent as UCS-2: the replaced message holds carried (BMP) characters only, one
         # UTF-16 unit each.
         _fill(r, 1, s.length, o.ucs_single, o.ucs_multi)
         return False
-    if t.direct and (s.septets <= o.gsm_single or s.escapes == 0):
+    if o.plan.mode != 2 and t.direct and (s.septets <= o.gsm_single or s.escapes == 0):
         # Default tables: one part, or no escape pair that a part boundary could move.
-        _fill(r, 0, s.septets, o.gsm_single, o.gsm_multi)
+        _fill(&g, 0, s.septets, o.gsm_single, o.gsm_multi)
+        _keep_if_cheaper(r, &g, o.plan.mode)
         return False
     # Where the escapes fall matters (or national tables are enabled): count the text.
     if s.length * 2 > buf.size:
@@ -249,6 +260,16 @@ cdef bint _smart(int kind, const void* data, Py_ssize_t n, const Options* o, Buf
         width = _rewrite(<const uint16_t*>data, n, t, buf.data)
     else:
         width = _rewrite(<const uint32_t*>data, n, t, buf.data)
-    # A message whose every character was removed is empty: no buffer was needed.
-    count_text(width, buf.data if buf.data != NULL else <void*>"", s.length, &o.plan, r)
+    # A message whose every character was removed is empty: no buffer was needed.  Each
+    # of its characters is in some enabled table, but with national tables no single
+    # (locking, single shift) pair may hold them all: then it goes as written (*r kept).
+    count_text(width, buf.data if buf.data != NULL else <void*>"", s.length, &o.gsm, &g)
+    if g.status != 0 or g.encoding != 0:
+        return False
+    if o.plan.mode == 2:
+        _fill(r, 1, s.length, o.ucs_single, o.ucs_multi)
+    elif o.plan.mode == 0:
+        _keep_if_cheaper(r, &g, 0)
+    else:
+        count_text(width, buf.data if buf.data != NULL else <void*>"", s.length, &o.plan, r)
     return False

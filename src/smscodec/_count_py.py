@@ -37,5 +37,5 @@ def count_segments(
     options = plan(encoding, udh, reference_bits, smart, languages)
     text = check_text(text)
     if options.smart is not None:
-        text = _kernel.smart_text(text, options.smart, options.locks, options.singles)[0]
+        text = _kernel.smart_text(text, options.smart, *options.args)[0]
     return _kernel.analyze(text, *options.args)[1]

@@ -68,6 +68,7 @@ from ._scan cimport (
 )
 
 from . import _segments_py as _twin
+from .errors import EncodingError
 from . import _tables
 
 
@@ -180,11 +181,41 @@ def non_gsm(str text not None, uint64_t locks, uint64_t singles, /) -> list:
     return list(found)
 
 
-def smart_text(str text not None, dict table not None, uint64_t locks, uint64_t singles, /) -> tuple:
+def carried(str text not None, uint64_t locks, uint64_t singles, /) -> bool:
+    """Whether one enabled table pair carries all of ``text``: see ``_segments_py.carried``."""
+    cdef int kind = 1
+    cdef const void* data = NULL
+    cdef Py_ssize_t length = 0, i
+    cdef uint64_t present = 0
+    cdef int p, lk, ss
+    _view(text, &kind, &data, &length)
+    for i in range(length):
+        # A class id is < MAX_CLASSES = 64 (checked when the tables are built).
+        present |= (<uint64_t>1) << _class(_read(kind, data, i))
+    for p in range(_num_pairs):
+        lk = _pairs[p][0]
+        ss = _pairs[p][1]
+        if (locks >> lk) & 1 and (singles >> ss) & 1 and not (
+            present & ~(_lock_classes[lk] | _single_classes[ss])
+        ):
+            return True
+    return False
+
+
+def smart_text(str text not None, dict table not None, Py_ssize_t header, Py_ssize_t concat, int mode,
+               uint64_t locks, uint64_t singles, /) -> tuple:
     """Smart encoding of ``text`` with a translate table: see ``_segments_py.smart_text``."""
     new = text.translate(table)
-    if new == text or non_gsm(new, locks, singles):
+    if new == text or not carried(new, locks, singles):
         return text, ()
+    if mode == 0:
+        try:
+            before = analyze(text, header, concat, 0, locks, singles)[1]
+        except EncodingError:
+            # Not sendable as written (a caller's map replaced a lone surrogate).
+            before = None
+        if before is not None and analyze(new, header, concat, 0, locks, singles)[1] > before:
+            return text, ()
     return new, tuple((ch, table[ord(ch)]) for ch in dict.fromkeys(text) if ord(ch) in table)
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "SPEC_VALUES",
     "analyze",
     "capacity",
+    "carried",
     "count",
     "encode_septets",
     "header_room_of",
@@ -275,17 +276,39 @@ def non_gsm(text: str, locks: int, singles: int, /) -> list[str]:
     return uncarried(text, locks, singles)
 
 
+def carried(text: str, locks: int, singles: int, /) -> bool:
+    """Whether one enabled (locking, single shift) pair carries every character of ``text``.
+
+    Not the same as :func:`non_gsm` being empty: with national tables, every character
+    may be in *some* enabled table while no single pair, which is what a message is sent
+    with (one locking and one single shift table per message, TS 23.040 §9.2.3.24.15-16),
+    holds them all; such a text goes as UCS-2.
+    """
+    masks = [CLASSES[CHAR_CLASSES.get(ch, 0)] for ch in set(text)]
+    return any(all(lk >> a & 1 or ss >> b & 1 for lk, ss in masks) for a, b in _candidates(locks, singles))
+
+
 def smart_text(
-    text: str, table: dict[int, str], locks: int, singles: int, /
+    text: str, table: dict[int, str], header: int, concat: int, mode: int, locks: int, singles: int, /
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Smart encoding of ``text`` with the translate ``table`` (see :mod:`smscodec.smart`).
 
-    Returns ``(text sent, replacements)``: the translated text and the distinct
-    ``(character, replacement)`` pairs in order of first appearance, when the translation
-    lets the text go as GSM-7 with the enabled tables; else ``(text, ())`` unchanged.
+    The options are :func:`analyze`'s.  Returns ``(text sent, replacements)``: the
+    translated text and the distinct ``(character, replacement)`` pairs in order of first
+    appearance when the translation lets the text go as GSM-7 with one pair of the
+    enabled tables (:func:`carried`) and, under auto (``mode`` 0), in no more parts than
+    the text as written; else ``(text, ())`` unchanged.
     """
     new = text.translate(table)
-    if new == text or non_gsm(new, locks, singles):
+    if new == text or not carried(new, locks, singles):
         return text, ()
+    if mode == 0:
+        try:
+            before = analyze(text, header, concat, 0, locks, singles)[1]
+        except EncodingError:
+            # Not sendable as written (a caller's map replaced a lone surrogate).
+            before = None
+        if before is not None and analyze(new, header, concat, 0, locks, singles)[1] > before:
+            return text, ()
     done = tuple((ch, table[ord(ch)]) for ch in dict.fromkeys(text) if ord(ch) in table)
     return new, done

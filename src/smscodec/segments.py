@@ -152,7 +152,7 @@ def _analyze(text: str, plan: SegmentPlan) -> tuple[SegmentInfo, tuple[int, ...]
     if plan.smart is None:
         sent = text
     else:
-        sent, replaced = _kernel.smart_text(text, plan.smart, plan.locks, plan.singles)
+        sent, replaced = _kernel.smart_text(text, plan.smart, *plan.args)
     result = _analyze_kernel(sent, *plan.args)
     encoding, parts, units, per, remaining, locking, single = result
     if replaced and encoding == 0:

@@ -8,9 +8,13 @@ first replaces such characters by the GSM-7 characters they look like, using
 Rules, deliberately:
 
 * A character the enabled GSM-7 tables already carry is never touched, whatever the map says.
-* The replacement is kept only when it lets the message go as GSM-7.  A text that stays
-  UCS-2 anyway (an emoji, a Chinese character) is sent as written: replacing ``…`` by
-  ``...`` would only make it longer.
+* The replacement is kept only when it lets the message go as GSM-7, with one pair of
+  the enabled tables (a message is sent with one locking and one single shift table,
+  TS 23.040 §9.2.3.24.15-16).  A text that stays UCS-2 anyway (an emoji, a Chinese
+  character) is sent as written: replacing ``…`` by ``...`` would only make it longer.
+* With ``encoding="auto"`` it is kept only when it needs no more parts than the text as
+  written: seventy ``…`` are one UCS-2 part (70 units) but two GSM-7 parts as ``...``
+  (210 septets).  (Twilio's calculator replaces regardless; its split policy says so.)
 * The map is data, below, in two parts: the entries of Twilio's Smart Encoding map that we
   agree with (taken as facts from ``tests/vectors/smart_encoding_twilio.json``), and our
   own entries, each with the reason where they differ from Twilio's.
