@@ -159,9 +159,16 @@ def test_parquet_rows_and_column_checks(tmp_path: pathlib.Path, monkeypatch: pyt
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     monkeypatch.setattr(_inputs, "CHUNK", 4)
+    monkeypatch.setattr(_inputs, "MAX_PARQUET_BATCH", 4)
     path = tmp_path / "m.parquet"
     texts = [f"m{i}" if i % 5 else None for i in range(10)]
     pq.write_table(pa.table({"id": list(range(10)), "text": texts}), path)
+    # A batch per row group when the groups are larger than a chunk (up to the cap).
+    grouped = tmp_path / "grouped.parquet"
+    pq.write_table(pa.table({"id": list(range(10)), "text": texts}), grouped, row_group_size=6)
+    monkeypatch.setattr(_inputs, "MAX_PARQUET_BATCH", 100)
+    assert [chunk.done for chunk in read_all(grouped, "parquet")] == [6, 10]
+    monkeypatch.setattr(_inputs, "MAX_PARQUET_BATCH", 4)
     chunks = read_all(path, "parquet")
     assert [t for chunk in chunks for t in chunk.texts.to_pylist()] == texts
     assert numbers(chunks) == list(range(1, 11))

@@ -55,6 +55,9 @@ __all__ = [
 #: Messages per chunk: large enough to amortise a batch call, small enough for a smooth
 #: progress bar and bounded memory on multi-gigabyte files.
 CHUNK = 50_000
+#: The most rows of a Parquet batch (about 40 MB of text for the benchmark corpus): the
+#: memory a chunk takes stays bounded whatever row groups the writer chose.
+MAX_PARQUET_BATCH = 262_144
 #: Octets read and decoded at a time from a text input.
 BLOCK = 1 << 22
 #: Inputs smaller than this finish before a progress bar is worth drawing.
@@ -304,7 +307,11 @@ def _parquet(path: str, column: str, keep_rows: bool) -> Source:
     def chunks() -> Iterator[Chunk]:
         row = 1
         columns = None if keep_rows else [column]
-        batches = pfile.iter_batches(batch_size=CHUNK, columns=columns)
+        # A batch per row group where the file's groups are of a sane size: a batch that
+        # straddles two groups costs pyarrow a copy (50,000-row batches over 131,072-row
+        # groups read at half the speed here).
+        rows = pfile.metadata.row_group(0).num_rows if pfile.metadata.num_row_groups else CHUNK
+        batches = pfile.iter_batches(batch_size=min(max(rows, CHUNK), MAX_PARQUET_BATCH), columns=columns)
         while True:
             try:
                 batch = next(batches)
