@@ -77,9 +77,34 @@ cdef struct _Item:
     Py_ssize_t index
 
 
+cdef extern from *:
+    """
+    /* A word loaded from memory, its first byte made the most significant (so that
+       comparing two such words compares their bytes in order). */
+    #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    #define SMS_SIGN_BIG_ENDIAN(x) __builtin_bswap64(x)
+    #define SMS_SIGN_HAS_BIG_ENDIAN 1
+    #elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    #define SMS_SIGN_BIG_ENDIAN(x) (x)
+    #define SMS_SIGN_HAS_BIG_ENDIAN 1
+    #else
+    #define SMS_SIGN_BIG_ENDIAN(x) (x)
+    #define SMS_SIGN_HAS_BIG_ENDIAN 0
+    #endif
+    """
+    uint64_t _big_endian "SMS_SIGN_BIG_ENDIAN"(uint64_t x) noexcept nogil
+    const bint _HAS_BIG_ENDIAN "SMS_SIGN_HAS_BIG_ENDIAN"
+
+
 cdef inline uint64_t _key_prefix(const char* key, Py_ssize_t size) noexcept nogil:
+    # The key's first 8 bytes as a big-endian word, zero-padded.  Most keys are 8 bytes
+    # or more ("api_key" is 7): one load and a byte swap; shorter ones byte by byte
+    # (never a read past the key's own bytes).
     cdef uint64_t prefix = 0
     cdef Py_ssize_t i
+    if size >= 8 and _HAS_BIG_ENDIAN:
+        memcpy(&prefix, key, 8)
+        return _big_endian(prefix)
     for i in range(8):
         prefix = (prefix << 8) | (<uint8_t>key[i] if i < size else 0)
     return prefix
