@@ -67,13 +67,16 @@ napoleon_attr_annotations = True
 # in smscodec.errors, the stores in smscodec.vonage.stores).
 REFERENCE_MODULES = {
     "smscodec": "api/smscodec.rst",
+    "smscodec.policies": "api/policies.rst",
     "smscodec.udh": "api/udh.rst",
     "smscodec.smart": "api/smart.rst",
     "smscodec.codec": "api/codec.rst",
     "smscodec.batch": "api/batch.rst",
+    "smscodec.report": "api/report.rst",
     "smscodec.signing": "api/signing.rst",
     "smscodec.vonage": "api/vonage.rst",
     "smscodec.vonage.stores": "api/stores.rst",
+    "smscodec.pricing": "api/pricing.rst",
     "smscodec.errors": "api/errors.rst",
 }
 

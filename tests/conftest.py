@@ -83,9 +83,12 @@ def load_vector(name: str) -> Any:
 # pass without numpy.
 NEEDS_NUMPY = (
     "test_api_contract.py",
+    "test_arrow_c_data.py",
+    "test_arrow_sources.py",
     "test_batch.py",
     "test_batch_contracts.py",
     "test_batch_parity.py",
+    "test_batch_policies.py",
     "test_batch_smart.py",
     "test_batch_threads.py",
     "test_cli.py",

@@ -139,17 +139,22 @@ def test_smart_needs_one_table_pair_for_the_replaced_text() -> None:
     smart = analyze(text, smart=True, languages=["turkish", "hindi"])
     assert (plain.encoding, plain.segments) == ("ucs2", 1)
     assert smart == plain
-    assert smart.replacements == () and smart.text == text
+    assert smart.replacements == ()
+    assert smart.text == text
     # One pair suffices without the Hindi letter: then the replacement is kept.
     kept = analyze(text.replace("\u0905", ""), smart=True, languages=["turkish", "hindi"])
-    assert kept.encoding == "gsm7" and kept.locking_shift == 1 and kept.replacements
+    assert kept.encoding == "gsm7"
+    assert kept.locking_shift == 1
+    assert kept.replacements
 
 
 @given(
     st.text(alphabet="ab\u011f\u015f\u0905\u0915\u00e7\u201c\u2026\u2014\u00a0", max_size=200),
     st.sampled_from([(), ("turkish",), ("turkish", "hindi"), ("portuguese", "spanish", "hindi")]),
 )
-def test_smart_replacements_always_go_as_gsm7_and_never_cost_parts(text: str, languages: tuple[str, ...]) -> None:
+def test_smart_replacements_always_go_as_gsm7_and_never_cost_parts(
+    text: str, languages: tuple[str, ...]
+) -> None:
     info = analyze(text, smart=True, languages=languages)
     if info.replacements:
         assert info.encoding == "gsm7"

@@ -48,6 +48,7 @@ from .gsm7 import (
     unpack_septets,
 )
 from .hexbody import from_hex, to_hex
+from .policies import SplitPolicy
 
 # --- segments (segments.py, smart.py) ---
 from .segments import Segment, SegmentInfo, analyze, count_segments, estimate_cost, split, split_binary
@@ -57,7 +58,21 @@ __version__ = "0.1.0"
 # Submodules importable as attributes of the package on first use (``smscodec.udh``
 # after a bare ``import smscodec``), so that the core import loads none of them.
 _SUBMODULES = frozenset(
-    {"batch", "codec", "dask", "errors", "gsm7", "hexbody", "segments", "signing", "smart", "udh", "vonage"}
+    {
+        "batch",
+        "codec",
+        "dask",
+        "errors",
+        "gsm7",
+        "hexbody",
+        "policies",
+        "segments",
+        "signing",
+        "smart",
+        "udh",
+        "vonage",
+    }
+    | {"report"}
 )
 
 
@@ -103,6 +118,7 @@ __all__ = [
     "ServerError",
     "SignatureError",
     "SmsCodecError",
+    "SplitPolicy",
     "StoreError",
     "ThrottledError",
     "UdhError",

@@ -18,6 +18,8 @@ def check_options(options: Options) -> None: ...
 def utf8_error(index: int, position: int, byte: int) -> DecodeError: ...
 def ucs4_error(index: int, position: int, value: int) -> DecodeError: ...
 def ucs4_text(data: Any, width: int, index: int) -> str: ...
+def view_error(index: int, length: int, buffer: int, offset: int, buffers: int, size: int) -> DecodeError: ...
+def view_bytes(views: Any, buffers: Any, k: int) -> tuple[int, int, int, bytes | None]: ...
 def count_objects(
     values: tuple[object, ...],
     start: int,
@@ -47,6 +49,22 @@ def count_utf8(
     data: Any,
     offsets: Any,
     offset_bytes: int,
+    validity: Any,
+    array_offset: int,
+    start: int,
+    stop: int,
+    base: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    table: SmartTable | None = None,
+    /,
+) -> None: ...
+def count_views(
+    views: Any,
+    buffers: tuple[Any, ...],
     validity: Any,
     array_offset: int,
     start: int,

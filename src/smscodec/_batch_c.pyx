@@ -31,12 +31,12 @@ replaced message is written only after its length was summed and room reserved.
 
 One module in parts by concern, included so that they compile into this one twin of
 ``_batch_py``: ``_batch_smart.pxi`` (smart tables and the smart scan), ``_batch_utf8.pxi``
-(Arrow's UTF-8 buffers); this file holds the options, the per-message step and the
-``str`` / numpy entry points.  String access and the block tests (the one definition of a
-"plain" character among them) come from ``_scan.pxd`` / ``_scan.h``, which every kernel
-shares.  Directives: those of every kernel (``setup.py``), and ``boundscheck`` /
-``wraparound`` off for the whole file: its typed memoryviews are indexed only below
-lengths checked by hand, as above.
+(Arrow's UTF-8 buffers), ``_batch_views.pxi`` (Arrow string views); this file holds the
+options, the per-message step and the ``str`` / numpy entry points.  String access and
+the block tests (the one definition of a "plain" character among them) come from
+``_scan.pxd`` / ``_scan.h``, which every kernel shares.  Directives: those of every
+kernel (``setup.py``), and ``boundscheck`` / ``wraparound`` off for the whole file: its
+typed memoryviews are indexed only below lengths checked by hand, as above.
 """
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
@@ -45,7 +45,7 @@ from libc.string cimport memcpy, memset
 
 from cpython.ref cimport PyObject
 
-from ._segments_c cimport Plan, Result, count_text
+from ._segments_c cimport Plan, Result, count_text, set_policy
 from ._spec cimport capacity as _capacity
 from ._scan cimport (
     sms_data_ref,
@@ -55,7 +55,22 @@ from ._scan cimport (
     sms_length_ref,
     sms_plain_u16x8,
     sms_plain_u8x16,
+    sms_prefetch,
     sms_ready_ref,
+    sms_simd_level,
+    sms_simd_use,
+    sms_tally,
+    sms_tally_latin1,
+    sms_tally_ucs2,
+    sms_tally_ucs4,
+    sms_tally_utf8,
+    sms_ucs4_length,
+    sms_utf8_error,
+    sms_utf8_group,
+    sms_utf8_parts,
+    SMS_GROUP_BYTES,
+    SMS_GROUP_MESSAGES,
+    sms_utf8_seq,
 )
 
 from . import _batch_py as _twin
@@ -73,6 +88,8 @@ RELEASES_GIL = True
 cdef enum:
     # Strings gathered per GIL-free counting pass (bounded scratch on the stack).
     _BLOCK = 512
+    # Strings ahead whose header is prefetched while one is read.
+    _AHEAD = 8
     _FLAGGED = 0xFF
     # The largest Unicode code point (The Unicode Standard §3.9, D9).
     _MAX_CODE_POINT = 0x10FFFF
@@ -114,6 +131,11 @@ cdef struct Options:
     Plan gsm        # the same tables under mode 0: is the text GSM-7 as it stands?
     bint smart
     const SmartData* table   # NULL: flag every message that is not GSM-7 as it stands
+    # Only the default tables: a whole-message tally (_scan.h) decides, not count_text.
+    bint fast
+    # The tally must follow the GSM-7 count (not under mode 2, unless smart encoding asks
+    # whether the text is GSM-7 as it stands).
+    bint want_gsm
     # Units per part with no shift elements (TS 23.040 §9.2.3.24): one part, several parts.
     Py_ssize_t gsm_single
     Py_ssize_t gsm_multi
@@ -146,8 +168,11 @@ cdef struct Out:
 cdef int _options(tuple options, object table, Options* o) except -1:
     _twin.check_options(options)
     _twin.check_table(table, options, SmartTable)
-    header, concat, mode, locks, singles, smart = options
+    header, concat, mode, locks, singles, smart = options[:6]
     memset(o, 0, sizeof(Options))
+    if len(options) == 11:
+        # A split policy: its flags and per-part limits (see _batch_py).
+        set_policy(&o.plan, options[6], options[7], options[8], options[9], options[10])
     o.plan.header = header
     o.plan.concat = concat
     o.plan.mode = mode
@@ -162,7 +187,53 @@ cdef int _options(tuple options, object table, Options* o) except -1:
     o.gsm_multi = _capacity(header, concat, False)
     o.ucs_single = _capacity(header, 0, True)
     o.ucs_multi = _capacity(header, concat, True)
+    o.fast = locks == 1 and singles == 1
+    o.want_gsm = mode != 2 or smart
     return 0
+
+
+cdef inline bint _decide(const sms_tally* t, const Options* o, Result* r) noexcept nogil:
+    # The result under the default tables from a tally (what count_text gives): GSM-7
+    # when every character is in the default alphabet or its extension table (and mode
+    # allows), chars + escapes septets; else UCS-2, chars + astral UTF-16 units, unless
+    # mode 1 (status 1) or a lone surrogate (status 2).  Parts of one-unit items only fill
+    # up completely but the last (TS 23.040 §9.2.3.24.1); True when items of two units
+    # (escapes, surrogate pairs) share several parts: then the caller finds the parts
+    # by the greedy split, r.per_segment being the part size and r.encoding the units.
+    cdef Py_ssize_t units, doubles, single, multi
+    r.status = 0
+    r.locking = 0
+    r.single = 0
+    if o.plan.mode != 2 and t.gsm:
+        r.encoding = 0
+        units = t.chars + t.escapes
+        doubles = t.escapes
+        single = o.gsm_single
+        multi = o.gsm_multi
+    elif o.plan.mode == 1:
+        r.status = 1
+        return False
+    elif t.surrogates:
+        r.status = 2
+        return False
+    else:
+        r.encoding = 1
+        units = t.chars + t.astral
+        doubles = t.astral
+        single = o.ucs_single
+        multi = o.ucs_multi
+    r.units = units
+    if units <= single:
+        r.parts = 1
+        r.per_segment = single
+        r.remaining = single - units
+        return False
+    r.per_segment = multi
+    if doubles == 0:
+        r.parts = (units + multi - 1) // multi
+        r.remaining = r.parts * multi - units
+        return False
+    return True
 
 
 cdef int32_t* _int32(int32_t[::1] view, Py_ssize_t need) except? NULL:
@@ -213,6 +284,47 @@ cdef inline void _count_one(int kind, const void* data, Py_ssize_t n, const Opti
         _store(out, i, r.encoding, r.parts, r.units, r.remaining)
 
 
+cdef inline void _finish(int kind, const void* data, Py_ssize_t n, const sms_tally* t, const Options* o,
+                         Out* out, Py_ssize_t i, Buffer* buf) noexcept nogil:
+    # Store the result of a tallied text (code points of ``kind`` bytes), smart encoding
+    # included: as _count_one, with count_text only for the exact split.
+    cdef Result r
+    if _decide(t, o, &r):
+        count_text(kind, data, n, &o.plan, &r)
+    if o.smart and not t.gsm and (o.table == NULL or _smart(kind, data, n, o, buf, &r)):
+        _store(out, i, _FLAGGED, 0, 0, 0)
+    elif r.status != 0:
+        _store(out, i, _FLAGGED, 0, 0, 0)
+    else:
+        _store(out, i, r.encoding, r.parts, r.units, r.remaining)
+
+
+cdef inline void _count_str(int kind, const void* data, Py_ssize_t n, const Options* o, Out* out,
+                            Py_ssize_t i, Buffer* buf) noexcept nogil:
+    # _count_one under the default tables: a tally of the str's own storage decides; only
+    # several parts holding two-unit items are replayed by count_text.
+    cdef sms_tally t
+    if kind == 1:
+        sms_tally_latin1(<const uint8_t*>data, n, o.want_gsm, &t)
+    elif kind == 2:
+        sms_tally_ucs2(<const uint16_t*>data, n, o.want_gsm, &t)
+    else:
+        # A str holds code points only (none above U+10FFFF): never refused here.
+        sms_tally_ucs4(<const uint32_t*>data, n, o.want_gsm, &t)
+    _finish(kind, data, n, &t, o, out, i, buf)
+
+
+def simd_level():
+    """The SIMD level the kernels use: 0 the base code (SSE2 or 64-bit words), 1 AVX2."""
+    return sms_simd_level()
+
+
+def use_simd_level(int level, /):
+    """Use SIMD ``level`` (-1: the best this CPU runs; never above it) and return the level
+    now in use: for tests, which compare the versions."""
+    return sms_simd_use(level)
+
+
 def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tuple options not None,
                   segments, units, remaining, encoding, table=None, /):
     """Count ``values[start:stop]``: see ``_batch_py.count_objects``."""
@@ -244,6 +356,10 @@ def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tupl
         while i < stop:
             m = 0
             while i < stop and m < _BLOCK:
+                # The str objects lie wherever they were made: ask for the header of one a
+                # few places ahead while this one is read (a miss each, else).
+                if i + _AHEAD < stop:
+                    sms_prefetch(PyTuple_GET_ITEM(values, i + _AHEAD))
                 item = PyTuple_GET_ITEM(values, i)
                 if PyUnicode_Check(item):
                     sms_ready_ref(item)
@@ -259,7 +375,14 @@ def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tupl
                 i += 1
             with nogil:
                 for k in range(m):
-                    _count_one(kinds[k], datas[k], lengths[k], &o, &out, where[k], &buf)
+                    # The text of the next strings (their header was read above).
+                    if k + 2 < m:
+                        sms_prefetch(<const char*>datas[k + 2] + 64)
+                        sms_prefetch(<const char*>datas[k + 2] + 128)
+                    if o.fast:
+                        _count_str(kinds[k], datas[k], lengths[k], &o, &out, where[k], &buf)
+                    else:
+                        _count_one(kinds[k], datas[k], lengths[k], &o, &out, where[k], &buf)
     finally:
         free(buf.data)
 
@@ -278,6 +401,7 @@ def count_ucs4(array, Py_ssize_t width, Py_ssize_t start, Py_ssize_t stop,
     cdef const uint32_t* row
     cdef const uint32_t* base = NULL
     cdef uint32_t top
+    cdef sms_tally t
     _options(options, table, &o)
     if width < 0:
         raise ValueError(f"width must not be negative, got {width}")
@@ -299,10 +423,16 @@ def count_ucs4(array, Py_ssize_t width, Py_ssize_t start, Py_ssize_t stop,
     with nogil:
         for i in range(start, stop):
             row = base + i * width if width else NULL
-            n = width
             # numpy pads every element with U+0000: trailing NULs are not text.
-            while n and row[n - 1] == 0:
-                n -= 1
+            n = sms_ucs4_length(row, width) if width else 0
+            if o.fast:
+                # One pass over the code units where they are: the tally refuses a value
+                # above U+10FFFF (then ucs4_text below says which).
+                if sms_tally_ucs4(row, n, o.want_gsm, &t) >= 0:
+                    bad = i
+                    break
+                _finish(4, row if n else <const void*>"", n, &t, &o, &out, i, &buf)
+                continue
             top = 0
             for j in range(n):
                 if row[j] > top:
@@ -313,8 +443,8 @@ def count_ucs4(array, Py_ssize_t width, Py_ssize_t start, Py_ssize_t stop,
             if top > 0xFFFF:
                 _count_one(4, row, n, &o, &out, i, &buf)
                 continue
-            # The segments kernel reads 1- and 2-byte storage faster (fewer lookups):
-            # narrow the row into the scratch buffer, as str would store it.
+            # National tables: the segments kernel reads 1- and 2-byte storage faster (fewer
+            # lookups): narrow the row into the scratch buffer, as str would store it.
             if n > capacity:
                 grown = realloc(scratch, n * 2)
                 if grown == NULL:
@@ -340,6 +470,7 @@ def count_ucs4(array, Py_ssize_t width, Py_ssize_t start, Py_ssize_t stop,
 
 
 include "_batch_utf8.pxi"
+include "_batch_views.pxi"
 
 
 # The pure twin's helpers, the same objects: both twins name errors identically.
@@ -348,3 +479,5 @@ check_options = _twin.check_options
 ucs4_error = _twin.ucs4_error
 ucs4_text = _twin.ucs4_text
 utf8_error = _twin.utf8_error
+view_bytes = _twin.view_bytes
+view_error = _twin.view_error

@@ -28,7 +28,9 @@ element the fast path must not decide alone is *flagged*: its ``encoding`` is se
   map has such keys (the compiled twin also flags one it has no memory to rewrite).
 
 ``options`` is ``(header, concat, mode, locks, singles, smart)``: the segments kernel's
-option arguments (see ``_segments_py.analyze``) and 1 when smart encoding is on.
+option arguments (see ``_segments_py.analyze``) and 1 when smart encoding is on; under a
+split policy other than TS 23.040's, followed by its five policy arguments (flags and
+per-part limits, see ``_segments_py.analyze_policy``).
 
 Smart encoding (the segments kernel's ``smart_text``) sends ``text.translate(map)`` when
 that result has no character outside the enabled tables, else ``text`` as written.  It
@@ -69,9 +71,11 @@ __all__ = [
     "count_objects",
     "count_ucs4",
     "count_utf8",
+    "count_views",
     "ucs4_error",
     "ucs4_text",
     "utf8_error",
+    "view_error",
 ]
 
 #: ``encoding`` value of an element left to the scalar API.
@@ -82,7 +86,9 @@ RELEASES_GIL = False
 # The largest Unicode code point (The Unicode Standard §3.9, D9).
 _MAX_CODE_POINT = 0x10FFFF
 
-Options = tuple[int, int, int, int, int, int]
+# Six ints (header, concat, mode, locks, singles, smart), eleven with a split policy
+# (flags and four per-part limits): see check_options.
+Options = tuple[int, ...]
 
 # _SmartTable.scan's answer when the public layer must decide (see the module docstring).
 _FLAG = object()
@@ -140,9 +146,14 @@ def check_options(options: Options) -> None:
         ValueError: they would not give the segments kernel a sound plan (the public
             layer never passes such options).
     """
-    if len(options) != 6 or not all(type(v) is int for v in options):
-        raise ValueError(f"options must be six ints, got {options!r}")
-    header, concat, mode, locks, singles, _smart = options
+    if len(options) not in (6, 11) or not all(type(v) is int for v in options):
+        raise ValueError(f"options must be six ints (eleven with a split policy), got {options!r}")
+    header, concat, mode, locks, singles, _smart = options[:6]
+    if len(options) == 11:
+        # Flags, then per-part limits: 0 (none) or at least one two-unit item.
+        flags, *limits = options[6:]
+        if flags < 0 or any(v < 0 or v == 1 for v in limits):
+            raise ValueError(f"options {options!r} hold bad split policy arguments")
     # The segments kernel's own room check: the rule of _spec.header_room.
     national = not (locks == 1 and singles == 1)
     if (
@@ -246,6 +257,8 @@ def check_table(table: Any, options: Options, kind: type = SmartTable) -> None:
 
 def _analyze(text: str, options: Options) -> tuple[int, int, int, int, int, int, int] | None:
     try:
+        if len(options) == 11:
+            return _segments.analyze_policy(text, *options[:5], *options[6:])
         return _segments.analyze(text, *options[:5])
     except EncodingError:
         return None
@@ -253,7 +266,7 @@ def _analyze(text: str, options: Options) -> tuple[int, int, int, int, int, int,
 
 def _count(text: str, options: Options, table: SmartTable | None) -> tuple[int, int, int, int] | None:
     """``(encoding, parts, units, remaining)`` of ``text``, or None when it is flagged."""
-    header, concat, mode, locks, singles, smart = options
+    header, concat, mode, locks, singles, smart = options[:6]
     result = _analyze(text, options)
     if smart:
         # Smart encoding applies only to a text that is not GSM-7 as it stands.
@@ -272,7 +285,9 @@ def _count(text: str, options: Options, table: SmartTable | None) -> tuple[int, 
             if isinstance(sent, str) and _segments.carried(sent, locks, singles):
                 replaced = _analyze(sent, options)
                 # Under auto, never more parts than the text as written.
-                if not (mode == 0 and result is not None and replaced is not None and replaced[1] > result[1]):
+                if not (
+                    mode == 0 and result is not None and replaced is not None and replaced[1] > result[1]
+                ):
                     result = replaced
     if result is None:
         return None
@@ -451,6 +466,98 @@ def count_utf8(
         if not 0 <= lo <= hi <= len(raw):
             raise offsets_error(base + j, lo, hi, len(raw))
         chunk = bytes(raw[lo:hi])
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise utf8_error(base + j, exc.start, chunk[exc.start]) from None
+        _store(base + j, _count(text, options, table), segments, units, remaining, encoding)
+
+
+# --- Arrow string views (format "vu", Arrow columnar format 1.4, "Variable-size binary
+# view layout"): 16 bytes per element, native byte order.  Bytes 0-3: the length (int32).
+# A length of at most 12: the bytes themselves follow, inline (bytes 4-15).  Longer: a
+# 4-byte prefix, then the index of the data buffer (int32) and the offset in it (int32).
+_VIEW_BYTES = 16
+_VIEW_INLINE = 12
+
+
+def view_error(index: int, length: int, buffer: int, offset: int, buffers: int, size: int) -> DecodeError:
+    """The error for string view ``index`` pointing outside its data buffer."""
+    if length < 0:
+        where = f"has length {length}"
+    elif not 0 <= buffer < buffers:
+        where = f"points into data buffer {buffer}, of {buffers}"
+    else:
+        where = f"points at bytes {offset}..{offset + length} of the {size}-byte data buffer {buffer}"
+    return DecodeError(f"texts[{index}]: the Arrow string view {where}", position=0)
+
+
+def view_bytes(views: Any, buffers: Any, k: int) -> tuple[int, int, int, bytes | None]:
+    """View ``k``: ``(length, buffer, offset, its bytes)``, the bytes None when the view
+    points outside its buffer (``buffer`` is -1 for an inline view)."""
+    fields = memoryview(views)[k * _VIEW_BYTES : (k + 1) * _VIEW_BYTES].cast("B").cast("i")
+    length = fields[0]
+    if 0 <= length <= _VIEW_INLINE:
+        return length, -1, 0, bytes(memoryview(views)[k * _VIEW_BYTES + 4 : k * _VIEW_BYTES + 4 + length])
+    buffer, offset = fields[2], fields[3]
+    if length < 0 or not 0 <= buffer < len(buffers):
+        return length, buffer, offset, None
+    data = _view(buffers[buffer])
+    if offset < 0 or offset + length > len(data):
+        return length, buffer, offset, None
+    return length, buffer, offset, bytes(data[offset : offset + length])
+
+
+def count_views(
+    views: Any,
+    buffers: tuple[Any, ...],
+    validity: Any,
+    array_offset: int,
+    start: int,
+    stop: int,
+    base: int,
+    options: Options,
+    segments: Any,
+    units: Any,
+    remaining: Any,
+    encoding: Any,
+    table: SmartTable | None = None,
+    /,
+) -> None:
+    """Count elements ``start:stop`` of an Arrow string view array into outputs ``base + j``.
+
+    ``views``: the 16-byte views; ``buffers``: the variadic data buffers (a tuple);
+    ``validity``: the bitmap or None (no nulls); ``array_offset``: the array's offset.
+
+    Raises:
+        DecodeError: a buffer too short for its views, a view outside its data buffer, or
+            a message that is not valid UTF-8 (the first, by index).
+    """
+    check_options(options)
+    check_table(table, options)
+    if type(buffers) is not tuple:
+        raise TypeError(f"buffers must be a tuple, not {type(buffers).__name__}")
+    if array_offset < 0 or base < 0 or not 0 <= start <= stop:
+        raise ValueError(f"range {start}..{stop} at offset {array_offset}, base {base} is not valid")
+    _check_range(start, stop, stop, (segments, units, remaining, encoding), base)
+    if start == stop:
+        return
+    raw = _view(views)
+    bits = None if validity is None else _view(validity)
+    need = (array_offset + stop) * _VIEW_BYTES
+    if len(raw) < need:
+        raise buffer_error("views", len(raw), need)
+    if bits is not None and len(bits) * 8 < array_offset + stop:
+        raise buffer_error("validity", len(bits), (array_offset + stop + 7) // 8)
+    for j in range(start, stop):
+        k = array_offset + j
+        if bits is not None and not bits[k >> 3] >> (k & 7) & 1:
+            _missing(base + j, segments, units, remaining, encoding)
+            continue
+        length, buffer, offset, chunk = view_bytes(raw, buffers, k)
+        if chunk is None:
+            size = len(_view(buffers[buffer])) if 0 <= buffer < len(buffers) else 0
+            raise view_error(base + j, length, buffer, offset, len(buffers), size)
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:

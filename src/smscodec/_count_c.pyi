@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable, Mapping
 
+from .policies import SplitPolicy
+
 def count_segments(
     text: str,
     *,
@@ -10,4 +12,5 @@ def count_segments(
     reference_bits: int = 8,
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
+    policy: str | SplitPolicy = "3gpp",
 ) -> int: ...

@@ -1,14 +1,15 @@
 # cython: language_level=3, embedsignature=True, embedsignature.format=clinic, binding=False
 # cython: cdivision=True, boundscheck=False, wraparound=False
-# Not (yet) free-threading compatible: _last_languages, a module-level object, is read
-# and replaced without a lock, which only the GIL makes safe.
+# Not (yet) free-threading compatible: _last_languages and _last_policy, module-level
+# objects, are read and replaced without a lock, which only the GIL makes safe.
 # cython: freethreading_compatible=False
 """The public ``count_segments`` entry point: the compiled twin of ``_count_py``.
 
 ``smscodec.count_segments`` is this function under the compiled backend.  A plain call
 (an exact ``str``, an encoding by name, no header, 8- or 16-bit references, no smart
-encoding, and languages given as a tuple, list or range of names / identifiers) is
-counted here with the segments kernel's C entry points and no Python-level code.  Every
+encoding, languages given as a tuple, list or range of names / identifiers, and a
+split policy by name or object, remembered like the languages) is counted here with the
+segments kernel's C entry points and no Python-level code.  Every
 other call goes through the option plan (``smscodec._plan``), which checks every option
 and raises the errors; so does the first call with a new set of languages, whose plan is
 then remembered by value (see ``_Languages``), so that any container of the same
@@ -21,11 +22,12 @@ from cpython.object cimport PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 
 from ._scan cimport sms_data, sms_kind, sms_length, sms_ready
-from ._segments_c cimport Plan, Result, count_parts, count_text
+from ._segments_c cimport Plan, Result, count_parts, count_text, set_policy
 from ._spec cimport CONCAT8_OCTETS, CONCAT16_OCTETS
 
 from . import _segments_c as _kernel
-from ._plan import check_text, plan as _plan_of
+from ._plan import check_text, plan as _plan_of, policy_args as _policy_args
+from .policies import get as _policy_get
 
 
 cdef class _Languages:
@@ -40,6 +42,41 @@ cdef class _Languages:
 
 # Replaced whole (one atomic store), so threads never see a half-written entry.
 cdef _Languages _last_languages = None
+
+
+cdef class _Policy:
+    # The previous call's policy= (a name or a SplitPolicy, both immutable) and what the
+    # kernels need of it: the plan's policy arguments and the reference width.
+    cdef object value
+    cdef int flags
+    cdef Py_ssize_t limits[4]
+    cdef int bits
+
+
+cdef _Policy _last_policy = None
+
+
+cdef _Policy _policy_of(object policy):
+    # policy= as kernel arguments; an unknown name or a wrong type raises (as the plan would).
+    cdef _Policy last = _last_policy
+    cdef _Policy entry
+    global _last_policy
+    if last is not None and (
+        policy is last.value or (type(policy) is str and type(last.value) is str and policy == last.value)
+    ):
+        return last
+    route = _policy_get(policy)
+    flags, gsm1, gsm_m, ucs1, ucs_m = _policy_args(route)
+    entry = _Policy.__new__(_Policy)
+    entry.value = policy
+    entry.flags = flags
+    entry.limits[0] = gsm1
+    entry.limits[1] = gsm_m
+    entry.limits[2] = ucs1
+    entry.limits[3] = ucs_m
+    entry.bits = route.reference_bits
+    _last_policy = entry
+    return entry
 
 
 cdef inline bint _same_item(PyObject* a, PyObject* b):
@@ -108,16 +145,21 @@ cdef _Languages _remember(object languages, object plan):
     return entry
 
 
-cdef object _general(text, encoding, udh, reference_bits, smart, languages):
-    options = _plan_of(encoding, udh, reference_bits, smart, languages)
+cdef object _general(text, encoding, udh, reference_bits, smart, languages, policy):
+    options = _plan_of(encoding, udh, reference_bits, smart, languages, policy)
     text = check_text(text)
     if options.smart is not None:
-        text = _kernel.smart_text(text, options.smart, *options.args)[0]
-    return _kernel.analyze(text, *options.args)[1]
+        if options.smart_always:
+            text = text.translate(options.smart)
+        else:
+            text = _kernel.smart_text(text, options.smart, *options.args)[0]
+    if options.plain:
+        return _kernel.analyze(text, *options.args)[1]
+    return _kernel.analyze_policy(text, *options.args, *options.policy_args)[1]
 
 
 def count_segments(
-    text, *, encoding="auto", udh=b"", reference_bits=8, smart=False, languages=()
+    text, *, encoding="auto", udh=b"", reference_bits=8, smart=False, languages=(), policy="3gpp"
 ) -> int:
     """The number of parts ``text`` is sent (and billed) as: ``analyze(...).segments``.
 
@@ -134,6 +176,7 @@ def count_segments(
     cdef const void* data
     cdef Py_ssize_t length, parts, concat
     cdef _Languages masks
+    cdef _Policy route = None
     if (
         type(text) is not str
         or smart is not False
@@ -142,7 +185,7 @@ def count_segments(
         or type(reference_bits) is not int
         or type(encoding) is not str
     ):
-        return _general(text, encoding, udh, reference_bits, smart, languages)
+        return _general(text, encoding, udh, reference_bits, smart, languages, policy)
     if encoding == "auto":
         mode = 0
     elif encoding == "gsm7":
@@ -150,14 +193,16 @@ def count_segments(
     elif encoding == "ucs2":
         mode = 2
     else:
-        return _general(text, encoding, udh, reference_bits, smart, languages)
-    # TS 23.040 §9.2.3.24.1 / §9.2.3.24.8 (_spec.pxd).
+        return _general(text, encoding, udh, reference_bits, smart, languages, policy)
+    if type(policy) is not str or policy != "3gpp":
+        route = _policy_of(policy)
+    # TS 23.040 §9.2.3.24.1 / §9.2.3.24.8 (_spec.pxd); 8 (the default) is the policy's width.
     if reference_bits == 8:
-        concat = CONCAT8_OCTETS
+        concat = CONCAT16_OCTETS if route is not None and route.bits == 16 else CONCAT8_OCTETS
     elif reference_bits == 16:
         concat = CONCAT16_OCTETS
     else:
-        return _general(text, encoding, udh, reference_bits, smart, languages)
+        return _general(text, encoding, udh, reference_bits, smart, languages, policy)
     if type(languages) is tuple and PyTuple_GET_SIZE(languages) == 0:
         plan.locks = 1
         plan.singles = 1
@@ -165,21 +210,25 @@ def count_segments(
         masks = _languages_of(languages)
         if masks is None:
             if type(languages) is not tuple and type(languages) is not list and type(languages) is not range:
-                return _general(text, encoding, udh, reference_bits, smart, languages)
+                return _general(text, encoding, udh, reference_bits, smart, languages, policy)
             # A new set of languages: the plan checks it (and raises for a bad one).
             masks = _remember(languages, _plan_of(encoding, udh, reference_bits, smart, languages))
             if masks is None:
-                return _general(text, encoding, udh, reference_bits, smart, languages)
+                return _general(text, encoding, udh, reference_bits, smart, languages, policy)
         plan.locks = masks.locks
         plan.singles = masks.singles
     plan.header = 0
     plan.concat = concat
     plan.mode = mode
+    if route is None:
+        plan.flags = 0
+    else:
+        set_policy(&plan, route.flags, route.limits[0], route.limits[1], route.limits[2], route.limits[3])
     sms_ready(text)
     kind = sms_kind(text)
     data = sms_data(text)
     length = sms_length(text)
-    if plan.locks == 1 and plan.singles == 1:
+    if plan.flags or (plan.locks == 1 and plan.singles == 1):
         count_text(kind, data, length, &plan, &out)
         status = out.status
         parts = out.parts

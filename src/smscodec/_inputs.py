@@ -81,6 +81,9 @@ class Chunk:
         done: octets (text) or rows (Parquet) of the input consumed so far.
         rows: every input column of these messages, when the source was asked to keep
             them: CSV rows (lists of str), a pyarrow RecordBatch, or None.
+        extra: the values of the one other column the source was asked for (``extra=``,
+            e.g. ``--to-column``): a list (None where a CSV row is too short) or a pyarrow
+            Array; None when not asked for.
     """
 
     texts: Any
@@ -89,6 +92,7 @@ class Chunk:
     column: str | None
     done: int
     rows: Any = None
+    extra: Any = None
 
     def where(self, index: int) -> str:
         """Where message ``index`` of this chunk is, in the input's own words."""
@@ -206,7 +210,9 @@ def _csv_lines(blocks: _Blocks) -> Iterator[str]:
     return itertools.chain.from_iterable(io.StringIO(text, newline="") for text in blocks)
 
 
-def _csv_chunks(blocks: _Blocks, column: str, keep_rows: bool) -> tuple[list[str], Iterator[Chunk]]:
+def _csv_chunks(
+    blocks: _Blocks, column: str, keep_rows: bool, extra: str | None = None
+) -> tuple[list[str], Iterator[Chunk]]:
     lines = _csv_lines(blocks)
     reader = csv.reader(lines)
     try:
@@ -219,11 +225,13 @@ def _csv_chunks(blocks: _Blocks, column: str, keep_rows: bool) -> tuple[list[str
         names = ", ".join(repr(name) for name in header)
         raise CliError(f"{blocks.name}: no column {column!r} in the CSV header (columns: {names})")
     index = header.index(column)
+    other = header.index(extra) if extra is not None and extra in header else None
 
     def chunks() -> Iterator[Chunk]:
         texts: list[str] = []
         numbers: list[int] = []
         rows: list[list[str]] = []
+        values: list[str | None] = []
         last = reader.line_num  # the line that ended the previous record
         try:
             for row in reader:
@@ -239,13 +247,31 @@ def _csv_chunks(blocks: _Blocks, column: str, keep_rows: bool) -> tuple[list[str
                 numbers.append(start)
                 if keep_rows:
                     rows.append(row)
+                if other is not None:
+                    values.append(row[other] if other < len(row) else None)
                 if len(texts) >= CHUNK:
-                    yield Chunk(texts, numbers, "line", column, blocks.done, rows if keep_rows else None)
-                    texts, numbers, rows = [], [], []
+                    yield Chunk(
+                        texts,
+                        numbers,
+                        "line",
+                        column,
+                        blocks.done,
+                        rows if keep_rows else None,
+                        values if other is not None else None,
+                    )
+                    texts, numbers, rows, values = [], [], [], []
         except csv.Error as exc:
             raise CliError(f"{blocks.name}: line {reader.line_num:,}: unreadable CSV: {exc}") from None
         if texts:
-            yield Chunk(texts, numbers, "line", column, blocks.done, rows if keep_rows else None)
+            yield Chunk(
+                texts,
+                numbers,
+                "line",
+                column,
+                blocks.done,
+                rows if keep_rows else None,
+                values if other is not None else None,
+            )
 
     return header, chunks()
 
@@ -279,7 +305,7 @@ def _arrow_kind(kind: Any) -> bool:
     )
 
 
-def _parquet(path: str, column: str, keep_rows: bool) -> Source:
+def _parquet(path: str, column: str, keep_rows: bool, extra: str | None = None) -> Source:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -306,7 +332,8 @@ def _parquet(path: str, column: str, keep_rows: bool) -> Source:
 
     def chunks() -> Iterator[Chunk]:
         row = 1
-        columns = None if keep_rows else [column]
+        wanted = extra if extra is not None and extra in schema.names and extra != column else None
+        columns = None if keep_rows else [column] if wanted is None else [column, wanted]
         # A batch per row group where the file's groups are of a sane size: a batch that
         # straddles two groups costs pyarrow a copy (50,000-row batches over 131,072-row
         # groups read at half the speed here).
@@ -321,7 +348,12 @@ def _parquet(path: str, column: str, keep_rows: bool) -> Source:
                 raise CliError(f"{path}: rows from {row:,} on cannot be read: {exc}") from None
             n = batch.num_rows
             texts = batch.column(batch.schema.get_field_index(column))
-            yield Chunk(texts, range(row, row + n), "row", column, row - 1 + n, batch if keep_rows else None)
+            values = None
+            if extra is not None and extra in schema.names:
+                values = batch.column(batch.schema.get_field_index(extra))
+            yield Chunk(
+                texts, range(row, row + n), "row", column, row - 1 + n, batch if keep_rows else None, values
+            )
             row += n
 
     return Source(path, chunks(), header=list(schema.names), total=total, unit="rows", close=pfile.close)
@@ -342,15 +374,20 @@ def detect_format(path: str, requested: str) -> str:
     return "lines"
 
 
-def open_source(path: str, fmt: str, column: str, *, keep_rows: bool = False) -> Source:
+def open_source(
+    path: str, fmt: str, column: str, *, keep_rows: bool = False, extra: str | None = None
+) -> Source:
     """Open ``path`` (``"-"``: stdin) as ``fmt`` (``"lines"``, ``"csv"``, ``"parquet"``).
+
+    ``extra`` names one more column to read (a CSV or Parquet input's), given as each
+    chunk's ``extra`` (a column the input lacks gives None: the caller checks ``header``).
 
     Raises:
         CliError: a missing or unreadable file, a missing column; later, while iterating,
             text that is not UTF-8 or CSV that cannot be parsed (naming the line).
     """
     if fmt == "parquet":
-        return _parquet(path, column, keep_rows)
+        return _parquet(path, column, keep_rows, extra)
     if path == "-":
         stream: IO[bytes] = sys.stdin.buffer
         name, total, close = "stdin", None, None
@@ -364,7 +401,7 @@ def open_source(path: str, fmt: str, column: str, *, keep_rows: bool = False) ->
     blocks = _Blocks(stream, name)
     try:
         if fmt == "csv":
-            header, chunks = _csv_chunks(blocks, column, keep_rows)
+            header, chunks = _csv_chunks(blocks, column, keep_rows, extra)
             return Source(name, chunks, header=header, total=total, unit="bytes", close=close)
         return Source(name, _line_chunks(blocks), header=None, total=total, unit="bytes", close=close)
     except BaseException:

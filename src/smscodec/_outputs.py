@@ -6,7 +6,9 @@ Every input column, then what the report computed for the message:
 ``parts``      parts under the report's options (0 for a missing value)
 ``encoding``   ``gsm7`` or ``ucs2`` (empty / null for a missing value)
 ``units``      septets (gsm7) or UTF-16 code units (ucs2) of the message as sent
-``cost``       ``parts x --price``, exact (only with ``--price``)
+``country``    the destination's ISO 3166 code (only with ``--prices``; empty / null for none)
+``cost``       ``parts x --price``, or with ``--prices`` parts x the destination's default
+               price (empty / null when unpriced), exact
 ``blocking``   the characters that keep the message from GSM-7, in code point order
 ``sent_text``  the text as it would be sent (only with ``--smart``)
 =============  ===============================================================================
@@ -47,13 +49,18 @@ _ENCODINGS = ("gsm7", "ucs2")
 class Writer:
     """Writes the input's rows with the report's columns; see the module docstring."""
 
-    def __init__(self, path: str, header: list[str], *, price: Decimal | None, smart: bool) -> None:
+    def __init__(
+        self, path: str, header: list[str], *, price: Decimal | None, smart: bool, prices: bool = False
+    ) -> None:
         self.path = path
         self.header = header
         self.price = price
         self.smart = smart
+        self.prices = prices
         added = ["parts", "encoding", "units"]
-        if price is not None:
+        if prices:
+            added += ["country", "cost"]
+        elif price is not None:
             added.append("cost")
         added.append("blocking")
         if smart:
@@ -78,7 +85,9 @@ class Writer:
         codes = result["encoding"].tolist()
         encodings = [_ENCODINGS[c] if p else None for c, p in zip(codes, parts, strict=True)]
         out = [parts, encodings, result["units"].tolist()]
-        if self.price is not None:
+        if self.prices:
+            out += [result["country"], result["cost"]]
+        elif self.price is not None:
             out.append([self.cost(p) for p in parts])
         out.append(result["blocking"])
         if self.smart:
@@ -168,6 +177,20 @@ class _ParquetWriter(Writer):
             return pa.Array.from_buffers(kind, len(parts), [None, pa.py_buffer(words)])
         return pa.array([int(p) * self.price for p in parts.tolist()], type=kind)
 
+    def _priced_array(self, result: dict[str, Any]) -> Any:
+        """The ``--prices`` costs as Decimal128 (null when unpriced), from their integer
+        amounts in units of ``10 ** -cost_scale``."""
+        pa = self.pa
+        units, scale = result["cost_units"], result["cost_scale"]
+        kind = pa.decimal128(38, scale)
+        if units is None:  # amounts beyond int64
+            return pa.array([None if c is None else Decimal(c) for c in result["cost"]], type=kind)
+        valid = units >= 0
+        words = np.zeros((len(units), 2), dtype=np.int64)
+        words[:, 0] = np.where(valid, units, 0)  # non-negative: a zero high half
+        bitmap = None if valid.all() else pa.array(valid).buffers()[1]
+        return pa.Array.from_buffers(kind, len(units), [bitmap, pa.py_buffer(words)])
+
     def write(self, chunk: Chunk, result: dict[str, Any]) -> None:
         pa = self.pa
         if chunk.rows is not None and not isinstance(chunk.rows, list):
@@ -185,7 +208,9 @@ class _ParquetWriter(Writer):
             pa.array(codes, mask=parts == 0), pa.array(list(_ENCODINGS), type=pa.string())
         )
         added = [pa.array(parts, type=pa.int32()), encoding, pa.array(result["units"], type=pa.int32())]
-        if self.price is not None:
+        if self.prices:
+            added += [pa.array(result["country"], type=pa.string()), self._priced_array(result)]
+        elif self.price is not None:
             added.append(self._cost_array(parts))
         added.append(pa.array(result["blocking"], type=pa.string()))
         if self.smart:
@@ -245,7 +270,9 @@ def in_background(writer: Writer) -> Writer:
     return _Background(writer)
 
 
-def open_output(path: str, header: list[str], *, price: Decimal | None, smart: bool) -> Writer:
+def open_output(
+    path: str, header: list[str], *, price: Decimal | None, smart: bool, prices: bool = False
+) -> Writer:
     """A writer for ``path``, by its suffix (:data:`OUTPUT_SUFFIXES`).
 
     Raises:
@@ -259,6 +286,6 @@ def open_output(path: str, header: list[str], *, price: Decimal | None, smart: b
         raise CliError(f"--output {path}: unknown suffix {suffix or '(none)'!r}; use one of {known}")
     writers: dict[str, type[Writer]] = {"csv": _CsvWriter, "jsonl": _JsonlWriter, "parquet": _ParquetWriter}
     try:
-        return writers[kind](path, header, price=price, smart=smart)
+        return writers[kind](path, header, price=price, smart=smart, prices=prices)
     except OSError as exc:
         raise CliError(f"--output {path}: cannot write: {exc.strerror or exc}") from None

@@ -36,19 +36,19 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import batch
+from . import batch, pricing
 from ._plan import plan as _plan_of
 from ._tables import CHAR_CLASSES, CLASSES
 from .errors import SmsCodecError
 from .smart import SMART_MAP
 
-__all__ = ["LANGUAGES_CAVEAT", "Campaign", "ReportOptions", "first_refused", "render"]
+__all__ = ["LANGUAGES_CAVEAT", "Campaign", "Destinations", "ReportOptions", "first_refused", "render"]
 
 #: What every ``--languages`` saving comes with.
 LANGUAGES_CAVEAT = (
@@ -158,16 +158,82 @@ def _utf8(
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends, rows
 
 
+class Sample:
+    """The ``size`` messages with the most parts met so far (ties: the most units, then
+    the first met), for the HTML report's drawings: bounded, whatever the input's size.
+
+    Each kept message is ``(-parts, -units, index in the input, text, cut, encoding)``;
+    a text longer than :data:`SAMPLE_CHARS` is kept cut to that (``cut`` True).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: list[tuple[int, int, int, str, bool, int]] = []
+
+    def add(
+        self,
+        texts: Any,
+        segments: npt.NDArray[np.int32],
+        units: npt.NDArray[np.int32],
+        codes: npt.NDArray[np.uint8],
+        base: int,
+    ) -> None:
+        """Offer one chunk (its results, and ``base``: its first message's index)."""
+        if not self.size or not len(segments):
+            return
+        # Only messages at least as long as the shortest one kept can enter (missing
+        # values, 0 parts, never do).
+        floor = -self.kept[-1][0] if len(self.kept) >= self.size else 1
+        candidates = np.flatnonzero(segments >= floor)
+        if len(candidates) > self.size:
+            # The fewest parts a message needs to be among the chunk's ``size`` longest: from
+            # a histogram (np.partition degrades on the many equal values of a chunk).
+            parts = segments[candidates]
+            at_least = np.cumsum(np.bincount(parts)[::-1])[::-1]
+            kth = int(np.flatnonzero(at_least >= self.size)[-1])
+            candidates = candidates[parts >= kth]
+        order = np.lexsort((candidates, -units[candidates], -segments[candidates].astype(np.int64)))
+        for i in candidates[order[: self.size]].tolist():
+            text = texts[i].as_py() if _is_arrow(texts) else texts[i]
+            if isinstance(text, str):
+                cut = len(text) > SAMPLE_CHARS
+                row = (-int(segments[i]), -int(units[i]), base + i, text[:SAMPLE_CHARS], cut, int(codes[i]))
+                self.kept.append(row)
+        self.kept.sort(key=lambda row: row[:3])
+        del self.kept[self.size :]
+
+    def items(self) -> list[dict[str, Any]]:
+        """The kept messages, most parts first, as JSON-ready dicts."""
+        return [
+            {
+                "index": index,
+                "text": text,
+                "segments": -parts,
+                "units": -units,
+                "encoding": "gsm7" if code == 0 else "ucs2",
+                "truncated": cut,
+            }
+            for parts, units, index, text, cut, code in self.kept
+        ]
+
+
+#: The longest text a :class:`Sample` keeps whole (255 parts of 153 septets is less).
+SAMPLE_CHARS = 40_000
+
+
 class Campaign:
     """Report totals, fed one chunk of messages at a time.
 
     Args:
         options: the segment options of the report.
+        sample: how many of the messages with the most parts to keep (0: none), for
+            the HTML report; ``record()`` then lists them under ``sample``.
     """
 
-    def __init__(self, options: ReportOptions) -> None:
+    def __init__(self, options: ReportOptions, *, sample: int = 0) -> None:
         self.options = options
         self.totals = _Totals()
+        self.sample = Sample(sample)
         # The characters that block GSM-7 under these options, as a table over every code
         # point: _CARRIED for a character that does not block, _UNSEEN for a blocker not
         # met yet, else the blocker's number (its index in the lists below).
@@ -233,6 +299,7 @@ class Campaign:
         result: dict[str, Any] = batch.analyze(texts, **opts.segment_options())
         segments, codes = result["segments"], result["encoding"]
         t = self.totals
+        self.sample.add(texts, segments, result["units"], codes, t.messages)
         t.messages += len(segments)
         t.segments += int(segments.sum(dtype=np.int64))
         t.ucs2 += int(np.count_nonzero(codes == 1))
@@ -554,6 +621,8 @@ class Campaign:
                 }
                 savings["smart_and_languages"] = {**saving(t.both, True, True), "caveat": LANGUAGES_CAVEAT}
         record["savings"] = savings
+        if self.sample.size:
+            record["sample"] = self.sample.items()
         return record
 
 
@@ -592,6 +661,8 @@ def render(record: dict[str, Any]) -> str:
     if "cost" in record:
         add(f"cost            {record['cost']}  at {record['price_per_segment']} per part")
     add(f"options         {label or 'none (texts as written, default GSM-7 tables)'}")
+    if "destinations" in record:
+        lines.extend(_destination_lines(record["destinations"]))
     add("")
     add("parts per message")
     hist = record["histogram"]
@@ -658,6 +729,192 @@ def render(record: dict[str, Any]) -> str:
     if "languages" in savings:
         add(f"  note: {LANGUAGES_CAVEAT}")
     return "\n".join(lines) + "\n"
+
+
+# --- cost by destination ------------------------------------------------------------------
+
+
+class Destinations:
+    """Messages, parts and cost by destination country (``--prices``), fed a chunk at a time.
+
+    Each chunk's numbers are mapped to countries with :func:`smscodec.pricing.countries_of`
+    (a number met before costs a dictionary lookup) and tallied with ``np.bincount`` over
+    small country numbers; the cost is ``price x parts`` per country at the end, exact.
+
+    Args:
+        prices: the price table.
+        source: the name of the price file, for the report.
+    """
+
+    def __init__(self, prices: pricing.PriceTable, source: str) -> None:
+        self.prices = prices
+        self.source = source
+        # Country (None: no destination) -> its number; per number, the tallies.
+        self._index: dict[str | None, int] = {None: 0}
+        self._names: list[str | None] = [None]
+        self._messages = np.zeros(1, dtype=np.int64)
+        self._parts = np.zeros(1, dtype=np.int64)
+        # Per country number: the price of one part as an integer of 10**-scale, or -1
+        # when the table does not price it (for the per-message costs of --output).
+        exponents = [
+            e.default.as_tuple().exponent for e in prices.countries.values() if e.default is not None
+        ]
+        self.scale = max([0, *(-int(x) for x in exponents)])
+        self._units: list[int] = [-1]
+        self._costs: dict[tuple[int, int], str | None] = {}
+
+    def _number(self, country: str | None) -> int:
+        number = len(self._names)
+        self._index[country] = number
+        self._names.append(country)
+        entry = self.prices.countries.get(country) if country is not None else None
+        price = None if entry is None else entry.default
+        self._units.append(-1 if price is None else int(price.scaleb(self.scale)))
+        self._messages = np.append(self._messages, 0)
+        self._parts = np.append(self._parts, 0)
+        return number
+
+    def add(self, numbers: Any, segments: npt.NDArray[np.int32], *, details: bool = False) -> dict[str, Any]:
+        """Tally one chunk: ``numbers[i]`` (a str, or None / "" for none) got ``segments[i]``
+        parts; ``numbers`` is a list or a pyarrow Array.
+
+        Returns:
+            With ``details``: ``country`` (a list of ISO codes, None for no destination),
+            ``cost`` (a list of decimal strings, None when unpriced), ``cost_units`` (int64:
+            the cost in units of ``10 ** -cost_scale``, -1 when unpriced; None when an
+            amount would not fit) and ``cost_scale``; else an empty dict.
+
+        Raises:
+            PricingError: a value that is no phone number (``to[i]: ...``, ``i`` the index
+                in ``numbers``).
+        """
+        if isinstance(numbers, list):
+            countries = pricing.countries_of([n or None for n in numbers])
+        else:  # a pyarrow Array: an empty string is no destination either
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            if pa.types.is_string(numbers.type) or pa.types.is_large_string(numbers.type):
+                numbers = pc.if_else(pc.equal(numbers, ""), pa.scalar(None, numbers.type), numbers)
+            countries = pricing.countries_of(numbers)
+        index = self._index
+        for country in set(countries):
+            if country not in index:
+                self._number(country)
+        ids = np.fromiter(map(index.__getitem__, countries), dtype=np.intp, count=len(countries))
+        size = len(self._names)
+        self._messages += np.bincount(ids, minlength=size)
+        # float64 weights hold integer sums exactly up to 2**53 parts per chunk.
+        self._parts += np.bincount(ids, weights=segments, minlength=size).astype(np.int64)
+        if not details:
+            return {}
+        cost_units = None  # the amounts would not fit int64: the strings only
+        if max(self._units) * int(segments.max(initial=0)) < 2**62:
+            units = np.asarray(self._units, dtype=np.int64)[ids]
+            cost_units = np.where(units >= 0, units * segments.astype(np.int64), -1)
+        costs = self._costs
+        scale = self.scale
+        strings: list[str | None] = []
+        append = strings.append
+        for key in zip(ids.tolist(), segments.tolist(), strict=True):
+            text = costs.get(key, "")
+            if text == "":
+                unit = self._units[key[0]]
+                text = costs[key] = None if unit < 0 else str(Decimal(unit * key[1]).scaleb(-scale))
+            append(text)
+        return {"country": countries, "cost": strings, "cost_units": cost_units, "cost_scale": scale}
+
+    def record(self) -> dict[str, Any]:
+        """The per-country table, as a JSON-ready dict (amounts as decimal strings)."""
+        with localcontext(Context(prec=100)):  # exact, whatever the caller's context
+            return self._record()
+
+    def _record(self) -> dict[str, Any]:
+        table = self.prices.countries
+        rows = []
+        total = low = high = Decimal(0)
+        unpriced_messages = unpriced_parts = 0
+        for number, country in enumerate(self._names):
+            messages, parts = int(self._messages[number]), int(self._parts[number])
+            if not messages:
+                continue
+            entry = table.get(country) if country is not None else None
+            priced = entry is not None and entry.default is not None
+            row: dict[str, Any] = {
+                "country": country,
+                "name": entry.name if entry is not None else None,
+                "messages": messages,
+                "parts": parts,
+                "cost": None,
+                "low": None,
+                "high": None,
+                "unpriced": 0 if priced else messages,
+                "why": None,
+            }
+            if priced:
+                assert entry is not None
+                assert entry.default is not None
+                assert entry.low is not None
+                assert entry.high is not None
+                cost, lo, hi = entry.default * parts, entry.low * parts, entry.high * parts
+                row.update(cost=str(cost), low=str(lo), high=str(hi))
+                total, low, high = total + cost, low + lo, high + hi
+            else:
+                unpriced_messages += messages
+                unpriced_parts += parts
+                row["why"] = (
+                    "no destination"
+                    if country is None
+                    else "not in the price table"
+                    if entry is None
+                    else "listed without a price"
+                )
+            rows.append(row)
+        # Dearest first; the unpriced after, by messages.
+        rows.sort(
+            key=lambda r: (r["cost"] is None, -Decimal(r["cost"] or 0), -r["messages"], r["country"] or "~")
+        )
+        return {
+            "prices": self.source,
+            "currency": self.prices.currency,
+            "cost": str(total),
+            "low": str(low),
+            "high": str(high),
+            "unpriced_messages": unpriced_messages,
+            "unpriced_parts": unpriced_parts,
+            "countries": rows,
+        }
+
+
+def _destination_lines(dest: dict[str, Any]) -> list[str]:
+    currency = f" {dest['currency']}" if dest["currency"] else ""
+    lines = [
+        "",
+        f"cost by destination  {dest['cost']}{currency}  (each country's default price, {dest['prices']})",
+        f"  {dest['low']} to {dest['high']} over the prices of the countries' networks",
+    ]
+    rows = dest["countries"]
+    width = min(max((len(_country_label(r)) for r in rows), default=7), 48)
+    lines.append(f"  {'country':<{width}}  {'messages':>9}  {'parts':>9}  {'cost':>14}  {'unpriced':>8}")
+    for row in rows:
+        cost = row["cost"] if row["cost"] is not None else "-"
+        lines.append(
+            f"  {_country_label(row)[:width]:<{width}}  {row['messages']:>9,}  {row['parts']:>9,}  "
+            f"{cost:>14}  {row['unpriced']:>8,}"
+        )
+    if dest["unpriced_messages"]:
+        lines.append(
+            f"  {dest['unpriced_messages']:,} messages ({_with_cost(dest['unpriced_parts'], None)}) are not "
+            "priced: they are not in the cost above"
+        )
+    return lines
+
+
+def _country_label(row: dict[str, Any]) -> str:
+    if row["country"] is None:
+        return "(no destination)"
+    label = f"{row['country']} {row['name'] or ''}".rstrip()
+    return label if row["why"] is None else f"{label} ({row['why']})"
 
 
 # --- locating a refused message -----------------------------------------------------------

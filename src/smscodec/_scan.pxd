@@ -4,7 +4,7 @@
 # (read _scan.h for each helper's exact contract).
 
 from cpython.object cimport PyObject
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 
 cdef extern from "_scan.h":
@@ -55,3 +55,40 @@ cdef extern from "_scan.h":
     bint sms_has_surrogate_u16(const uint16_t* p, Py_ssize_t n) noexcept nogil
     uint64_t sms_nonzero_4x64(const uint8_t* rows) noexcept nogil  # bit k: byte k of a row != 0
     const int SMS_HAVE_SSE2
+
+    # --- whole-message tallies under the default tables (TS 23.038 §6.2.1) ---------------
+    ctypedef struct sms_tally:
+        Py_ssize_t chars       # code points
+        Py_ssize_t astral      # code points above U+FFFF (2 UTF-16 units each)
+        Py_ssize_t escapes     # extension characters (2 septets each), while gsm
+        Py_ssize_t surrogates  # lone surrogates (2- and 4-byte storage)
+        int gsm                # every character is in the default alphabet or extension table
+    int sms_gsm_ascii(uint32_t c) noexcept nogil   # septets of an ASCII character (0: neither table)
+    int sms_gsm_cost(uint32_t c) noexcept nogil    # septets of any code point (0: neither table)
+    # UTF-8 p[0:n], p[0:room] readable: 0 with *t, -1 when ill-formed (then sms_utf8_error).
+    int sms_tally_utf8(const uint8_t* p, Py_ssize_t n, Py_ssize_t room, int gsm, sms_tally* t) noexcept nogil
+    Py_ssize_t sms_utf8_error(const uint8_t* p, Py_ssize_t n) noexcept nogil  # first bad lead, or -1
+    # The sequence at p[0:n]: its length 1-4 (*cp: its code point), 0 when ill-formed.
+    int sms_utf8_seq(const uint8_t* p, Py_ssize_t n, uint32_t* cp) noexcept nogil
+    void sms_tally_latin1(const uint8_t* p, Py_ssize_t n, int gsm, sms_tally* t) noexcept nogil
+    void sms_tally_ucs2(const uint16_t* p, Py_ssize_t n, int gsm, sms_tally* t) noexcept nogil
+    # -1 with *t, or the position of the first value above U+10FFFF.
+    Py_ssize_t sms_tally_ucs4(const uint32_t* p, Py_ssize_t n, int gsm, sms_tally* t) noexcept nogil
+    Py_ssize_t sms_ucs4_length(const uint32_t* p, Py_ssize_t width) noexcept nogil  # without padding
+    # Greedy parts of ``cap`` units of a well-formed UTF-8 message (GSM-7, or ucs2: UCS-2).
+    Py_ssize_t sms_utf8_parts(const uint8_t* p, Py_ssize_t n, Py_ssize_t room, int ucs2, Py_ssize_t cap,
+                              Py_ssize_t* rem) noexcept nogil
+    # Many messages back to back: message q is data[bounds[q]:bounds[q + 1]] (bounds checked by
+    # the caller, spanning at most SMS_GROUP_BYTES).  0 with out[0:m]; -1 some message is
+    # not UTF-8, -2 no group pass at this SIMD level (then: one by one).
+    const int SMS_GROUP_BYTES
+    const int SMS_GROUP_MESSAGES
+    int sms_utf8_group(const uint8_t* data, Py_ssize_t size, const int64_t* bounds, Py_ssize_t m,
+                       sms_tally* out) noexcept nogil
+    void sms_prefetch(const void* p) noexcept nogil
+    # SIMD level: 0 base (SSE2 / SWAR), 1 AVX2 (chosen at run time).
+    const int SMS_SIMD_BASE
+    const int SMS_SIMD_AVX2
+    int sms_simd_best() noexcept nogil
+    int sms_simd_level() noexcept nogil
+    int sms_simd_use(int level) noexcept nogil

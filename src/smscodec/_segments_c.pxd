@@ -26,6 +26,29 @@ cdef struct Plan:
     int mode                # 0 auto, 1 GSM-7 only, 2 UCS-2 only
     uint64_t locks          # enabled locking tables, bit n = identifier n (bit 0: default)
     uint64_t singles        # enabled single shift tables, likewise
+    # A split policy (smscodec.policies; 0 everywhere: TS 23.040's greedy split).  Set
+    # with set_policy; a Plan that is not memset must set both.
+    int flags               # _segments_py.FLAG_* bits, and POLICY_LIMITS when a limit is set
+    Py_ssize_t limits[4]    # units per part at most (0: none): GSM-7 one / several, UCS-2 one / several
+
+
+cdef enum:
+    # Plan.flags: a per-part limit is set (above the policy bits of _segments_py.FLAG_*).
+    POLICY_LIMITS = 16
+
+
+cdef inline void set_policy(
+    Plan* plan, int flags, Py_ssize_t gsm_single, Py_ssize_t gsm_multi, Py_ssize_t ucs_single,
+    Py_ssize_t ucs_multi
+) noexcept nogil:
+    # The kernels' policy arguments (smscodec._plan.SegmentPlan.policy_args) into a Plan.
+    plan.limits[0] = gsm_single
+    plan.limits[1] = gsm_multi
+    plan.limits[2] = ucs_single
+    plan.limits[3] = ucs_multi
+    plan.flags = flags
+    if gsm_single or gsm_multi or ucs_single or ucs_multi:
+        plan.flags |= POLICY_LIMITS
 
 
 cdef struct Result:

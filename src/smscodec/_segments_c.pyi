@@ -3,6 +3,11 @@
 from .errors import EncodingError as _EncodingError
 
 SPEC_VALUES: dict[str, object]
+FLAG_GRAPHEMES: int
+FLAG_TWILIO_RULES: int
+FLAG_WORDS: int
+FLAG_TWILIO_FILL: int
+BREAK_SPACES: frozenset[str]
 
 def capacity(header: int, extra: int, ucs2: int, /) -> int: ...
 def header_room_of(concat: int, national: bool, /) -> int: ...
@@ -19,3 +24,21 @@ def smart_text(
 ) -> tuple[str, tuple[tuple[str, str], ...]]: ...
 def unencodable_error(text: str, locks: int, singles: int, /) -> _EncodingError: ...
 def lone_surrogate_error(text: str, /) -> _EncodingError: ...
+def policy_capacity(header: int, extra: int, ucs2: int, limit: int, /) -> int: ...
+def analyze_policy(
+    text: str,
+    header: int,
+    concat: int,
+    mode: int,
+    locks: int,
+    singles: int,
+    flags: int,
+    gsm_single: int,
+    gsm_multi: int,
+    ucs_single: int,
+    ucs_multi: int,
+    /,
+) -> tuple[int, int, int, int, int, int, int]: ...
+def split_policy(
+    text: str, ucs2: int, locking: int, single: int, cap1: int, capm: int, flags: int, /
+) -> list[tuple[int, int]]: ...

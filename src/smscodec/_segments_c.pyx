@@ -67,6 +67,8 @@ from ._scan cimport (
     sms_ready,
 )
 
+from ._grapheme_c cimport GC_RULES_TWILIO, GC_RULES_UNICODE, gc_next_boundary, gc_prev_boundary
+
 from . import _segments_py as _twin
 from .errors import EncodingError
 from . import _tables
@@ -108,6 +110,7 @@ include "_segments_tables.pxi"
 include "_segments_tally.pxi"
 include "_segments_pairs.pxi"
 include "_segments_split.pxi"
+include "_segments_policy.pxi"
 
 
 def capacity(Py_ssize_t header, Py_ssize_t extra, int ucs2, /) -> int:
@@ -137,6 +140,7 @@ def analyze(
     plan.mode = mode
     plan.locks = locks
     plan.singles = singles
+    plan.flags = 0
     count_text(kind, data, length, &plan, &out)
     if out.status == 1:
         # Cold path: the pure twin builds the error, so both twins say the same thing.
@@ -160,6 +164,7 @@ def count(str text not None, /) -> int:
     plan.mode = 0
     plan.locks = 1
     plan.singles = 1
+    plan.flags = 0
     count_text(kind, data, length, &plan, &out)
     if out.status == 2:
         raise _twin.lone_surrogate_error(text)
@@ -237,6 +242,14 @@ def header_room_of(Py_ssize_t concat, bint national, /) -> int:
     """``_spec.header_room`` as compiled (for the test that the two agree)."""
     return header_room(concat, national)
 
+
+#: The split policy bits (_segments_policy.pxi's _FLAG_*, the same as the pure twin's).
+FLAG_GRAPHEMES = _FLAG_GRAPHEMES
+FLAG_TWILIO_RULES = _FLAG_TWILIO_RULES
+FLAG_WORDS = _FLAG_WORDS
+FLAG_TWILIO_FILL = _FLAG_TWILIO_FILL
+#: The characters after which a words policy may end a part (what _is_break_space tests).
+BREAK_SPACES = frozenset(chr(c) for c in range(0x3001) if _is_break_space(c))
 
 # The errors both twins raise, built by the pure twin so that they say the same thing.
 unencodable_error = _twin.unencodable_error

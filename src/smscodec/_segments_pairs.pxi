@@ -192,6 +192,16 @@ cdef bint _score_pairs(
 cdef void count_text(
     int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out
 ) noexcept nogil:
+    if plan.flags:
+        _count_policy(kind, data, length, plan, out)  # _segments_policy.pxi
+    else:
+        _count_plain(kind, data, length, plan, out)
+
+
+cdef void _count_plain(
+    int kind, const void* data, Py_ssize_t length, const Plan* plan, Result* out
+) noexcept nogil:
+    # count_text under TS 23.040's greedy split.
     cdef Tally t
     cdef Py_ssize_t hist[MAX_CLASSES]
     cdef Py_ssize_t astral = 0
@@ -361,7 +371,7 @@ cdef Py_ssize_t count_parts(
     cdef int k
     cdef Py_ssize_t parts, astral
     status[0] = 0
-    if plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
+    if plan.flags or plan.mode == 2 or (plan.locks == 1 and plan.singles == 1):
         count_text(kind, data, length, plan, &r)
         status[0] = r.status
         return r.parts

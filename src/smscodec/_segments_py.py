@@ -39,8 +39,14 @@ from ._tables import CHAR_CLASSES, CLASSES, LOCK_CODES, SCORED_PAIRS, SINGLE_COD
 from .errors import EncodingError
 
 __all__ = [
+    "BREAK_SPACES",
+    "FLAG_GRAPHEMES",
+    "FLAG_TWILIO_FILL",
+    "FLAG_TWILIO_RULES",
+    "FLAG_WORDS",
     "SPEC_VALUES",
     "analyze",
+    "analyze_policy",
     "capacity",
     "carried",
     "count",
@@ -48,8 +54,10 @@ __all__ = [
     "header_room_of",
     "lone_surrogate_error",
     "non_gsm",
+    "policy_capacity",
     "smart_text",
     "split",
+    "split_policy",
     "unencodable_error",
 ]
 
@@ -312,3 +320,205 @@ def smart_text(
             return text, ()
     done = tuple((ch, table[ord(ch)]) for ch in dict.fromkeys(text) if ord(ch) in table)
     return new, done
+
+
+# --- split policies (smscodec.policies) -------------------------------------------------------
+#
+# A policy other than TS 23.040's greedy split comes to the kernels as ``flags`` (the bits
+# below, the same as smscodec._plan's FLAG_*) and four per-part limits (0: TS 23.040's
+# capacity).  Cutting is defined on code points, each costing 1 or 2 units as above,
+# with *allowed cut positions*: every position, or only the grapheme cluster boundaries
+# (``_grapheme_py.boundaries``) when FLAG_GRAPHEMES is set.
+#
+# Greedy fill: a text longer than one part is cut into parts of the concatenated size.
+# When code point ``i`` does not fit in the part that starts at ``start``, the part ends
+# at the first of these that exists: (words) the last position q in (start, i] after a
+# break space that is also a boundary, if what follows q up to i fits a part; the last
+# boundary in (start, i]; else ``i`` itself (a cluster longer than a part is cut).
+#
+# Twilio fill (SegmentedMessage.ts ``_buildSegments``): the first part takes clusters up
+# to the one-part size; at the first cluster K that does not fit, the first part is
+# trimmed to the last boundary within the concatenated size, and the second part starts
+# with what was trimmed *and all of K*, unchecked.  Then as greedy, except that a cluster
+# that starts its part is never cut (it overfills the part).  A CR LF cluster is split in
+# two (the calculator's constructor does so).
+
+#: Extended grapheme clusters never straddle two parts.
+FLAG_GRAPHEMES = 1
+#: Clusters by grapheme-splitter 1.0.4's rules (``RULES_TWILIO``).
+FLAG_TWILIO_RULES = 2
+#: A part ends after a break space when one falls in it.
+FLAG_WORDS = 4
+#: Twilio's calculator's fill order and its CR LF split.
+FLAG_TWILIO_FILL = 8
+
+# smscodec.policies.BREAK_SPACES (the kernels may not import that public module; a test
+# checks the two are equal): White_Space less the no-break spaces.
+BREAK_SPACES = frozenset(
+    "\t\n\x0b\x0c\r \x85\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"
+    "\u2028\u2029\u205f\u3000"
+)
+
+
+def _limit(units: int, limit: int) -> int:
+    return limit if 0 < limit < units else units
+
+
+def _cluster_bounds(text: str, flags: int, /) -> list[bool]:
+    """``ok[p]`` for p in 0..len(text): may a part end at position ``p`` under ``flags``?"""
+    n = len(text)
+    if not flags & FLAG_GRAPHEMES:
+        return [True] * (n + 1)
+    from . import _grapheme_py
+
+    rules = _grapheme_py.RULES_TWILIO if flags & FLAG_TWILIO_RULES else _grapheme_py.RULES_UNICODE
+    ok = [False] * (n + 1)
+    for p in _grapheme_py.boundaries(text, rules):
+        ok[p] = True
+    ok[0] = ok[n] = True
+    if flags & FLAG_TWILIO_FILL:
+        for p in range(1, n):
+            if text[p - 1] == "\r" and text[p] == "\n":
+                ok[p] = True
+    return ok
+
+
+def _policy_cuts(text: str, costs: list[int], flags: int, cap1: int, capm: int) -> list[tuple[int, int]]:
+    # The parts of a text longer than one part: (end, units) each (see above).
+    n = len(costs)
+    at = [0] * (n + 1)  # at[p]: units before position p
+    for i, cost in enumerate(costs):
+        at[i + 1] = at[i] + cost
+    ok = _cluster_bounds(text, flags)
+
+    def prev_bound(p: int) -> int:  # the last allowed position <= p
+        while not ok[p]:
+            p -= 1
+        return p
+
+    def next_bound(p: int) -> int:  # the first allowed position > p
+        p += 1
+        while not ok[p]:
+            p += 1
+        return p
+
+    twilio = bool(flags & FLAG_TWILIO_FILL)
+    words = bool(flags & FLAG_WORDS)
+    ends: list[tuple[int, int]] = []
+    start = i = nocut = 0
+    if twilio:
+        # The first cluster that does not fit in one part: the one holding code point p1.
+        p1 = next(p for p in range(n) if at[p + 1] > cap1)
+        first, after = prev_bound(p1), next_bound(p1)
+        fits = max(p for p in range(n + 1) if at[p] <= capm)
+        cut = prev_bound(min(fits, first))
+        ends.append((cut, at[cut]))
+        start = cut
+        i = after
+    fill = at[i] - at[start]
+    while i < n:
+        cost = costs[i]
+        if fill + cost > capm and i >= nocut:
+            cut = -1
+            if words:
+                for q in range(i, start, -1):
+                    if text[q - 1] in BREAK_SPACES and ok[q]:
+                        if at[i] - at[q] + cost <= capm:
+                            cut = q
+                        break
+            if cut < 0:
+                b = prev_bound(i)
+                if b > start:
+                    cut = b
+                elif twilio:
+                    # A cluster that starts its part is never cut: it overfills the part.
+                    nocut = next_bound(i)
+                else:
+                    cut = i
+            if cut >= 0:
+                ends.append((cut, at[cut] - at[start]))
+                start = cut
+                fill = at[i] - at[cut]
+                continue
+        fill += cost
+        i += 1
+    ends.append((n, fill))
+    return ends
+
+
+def _policy_measure(text: str, costs: list[int], flags: int, cap1: int, capm: int) -> tuple[int, int, int]:
+    total = sum(costs)
+    if total <= cap1:
+        return 1, cap1, cap1 - total
+    ends = _policy_cuts(text, costs, flags, cap1, capm)
+    return len(ends), capm, max(0, capm - ends[-1][1])
+
+
+def policy_capacity(header: int, extra: int, ucs2: int, limit: int, /) -> int:
+    """:func:`capacity`, at most ``limit`` units when ``limit`` is not 0 (a policy's)."""
+    return _limit(capacity(header, extra, ucs2), limit)
+
+
+def analyze_policy(
+    text: str,
+    header: int,
+    concat: int,
+    mode: int,
+    locks: int,
+    singles: int,
+    flags: int,
+    gsm_single: int,
+    gsm_multi: int,
+    ucs_single: int,
+    ucs_multi: int,
+    /,
+) -> tuple[int, int, int, int, int, int, int]:
+    """:func:`analyze` under a split policy: ``flags`` (``FLAG_*``) and per-part limits
+    (0: none) for GSM-7 and UCS-2, one part and each of several.
+
+    Returns and raises as :func:`analyze`; ``remaining`` is 0 for a last part that a
+    Twilio fill overfilled.
+    """
+    _check_room(header, concat, locks, singles)
+    if mode != 2:
+        best: tuple[int, int, int, int, int, int, int] | None = None
+        for lk, ss in _candidates(locks, singles):
+            costs = _gsm_costs(text, lk, ss)
+            if costs is None:
+                continue
+            shift = _SHIFT_IE_OCTETS * ((lk != 0) + (ss != 0))
+            cap1 = _limit(capacity(header, shift, 0), gsm_single)
+            capm = _limit(capacity(header, concat + shift, 0), gsm_multi)
+            parts, per, remaining = _policy_measure(text, costs, flags, cap1, capm)
+            if best is None or (parts, -remaining) < (best[1], -best[4]):
+                best = (0, parts, sum(costs), per, remaining, lk, ss)
+        if best is not None:
+            return best
+        if mode == 1:
+            raise unencodable_error(text, locks, singles)
+    costs = _ucs2_costs(text)
+    cap1 = _limit(capacity(header, 0, 1), ucs_single)
+    capm = _limit(capacity(header, concat, 1), ucs_multi)
+    parts, per, remaining = _policy_measure(text, costs, flags, cap1, capm)
+    return 1, parts, sum(costs), per, remaining, 0, 0
+
+
+def split_policy(
+    text: str, ucs2: int, locking: int, single: int, cap1: int, capm: int, flags: int, /
+) -> list[tuple[int, int]]:
+    """Split points of ``text`` (longer than one part of ``cap1`` units) into parts of
+    ``capm`` units under the policy ``flags``: ``(end, units)`` per part, as :func:`split`.
+    A part may hold more than ``capm`` units under a Twilio fill (the caller refuses it).
+    """
+    if capm < 2:
+        raise ValueError(f"parts of {capm} units cannot hold an escape or surrogate pair")
+    if ucs2:
+        costs = _ucs2_costs(text)
+    else:
+        gsm = _gsm_costs(text, locking, single)
+        if gsm is None:
+            raise unencodable_error(text, 1 << locking, 1 << single)
+        costs = gsm
+    if sum(costs) <= cap1:
+        return [(len(costs), sum(costs))]
+    return _policy_cuts(text, costs, flags, cap1, capm)

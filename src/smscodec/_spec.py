@@ -26,6 +26,9 @@ from __future__ import annotations
 
 __all__ = [
     "CONCAT_OCTETS",
+    "DCS_8BIT",
+    "DCS_GSM7",
+    "DCS_UCS2",
     "ESCAPE",
     "IEI_CONCAT_8",
     "IEI_CONCAT_16",
@@ -38,6 +41,7 @@ __all__ = [
     "REFERENCE_BITS",
     "SEPTET_BITS",
     "SHIFT_IE_OCTETS",
+    "UDHI",
     "UDHL_OCTETS",
     "USER_DATA_OCTETS",
     "binary_capacity",
@@ -73,6 +77,16 @@ SEPTET_BITS = 7
 #: Every part must hold one two-unit item: an escape pair (2 septets) or a UTF-16
 #: surrogate pair (2 units = 4 octets, the larger of the two).
 MIN_ITEM_OCTETS = 4
+#: TS 23.038 §4, general data coding group (00xx) with no message class: the data coding
+#: scheme octet of each alphabet (bits 3-2: 00 GSM 7-bit default alphabet, 01 8-bit data,
+#: 10 UCS2).  SMPP 3.4 §5.2.19 ``data_coding`` gives 0x04 and 0x08 the same meaning; its
+#: 0x00 is "SMSC default alphabet", GSM-7 on GSM routes.
+DCS_GSM7 = 0x00
+DCS_8BIT = 0x04
+DCS_UCS2 = 0x08
+#: TS 23.040 §9.2.3.23 TP-UDHI, carried as bit 6 of SMPP 3.4 §5.2.12 ``esm_class``: the
+#: user data starts with a header.
+UDHI = 0x40
 
 
 def capacity(header: int, extra: int, ucs2: bool | int) -> int:

@@ -1,18 +1,21 @@
 """Batch counting for pipelines: one call over a whole column of messages.
 
 ``count_segments`` and ``analyze`` take a list or tuple of ``str``, a numpy array
-(``U``, object or StringDType), a pandas Series or Index, a pyarrow Array or
-ChunkedArray of strings, or any iterable of ``str``.  Missing values (None, NaN,
-pandas NA/NaT, Arrow nulls) count 0.  Results equal the scalar functions of
+(``U``, object or StringDType), a pandas Series or Index, any column of strings with
+the Arrow PyCapsule interface (pyarrow, polars, DuckDB, nanoarrow), or any iterable of
+``str``; ``output="arrow"`` gives the results as Arrow arrays (:class:`ArrowColumn`).
+Missing values (None, NaN, pandas NA/NaT, Arrow nulls) count 0.  Results equal the scalar functions of
 :mod:`smscodec.segments` element by element, for every option.
 
 How the containers are read (see ``_batch_py`` for the kernels' theory of operation):
 
-* Arrow ``string``/``large_string`` arrays (and pandas Series backed by them, such as
-  ``string[pyarrow]`` and pandas 3's default ``str``) are read from their UTF-8 data,
-  offsets and validity buffers: no Python object is made per message.  Pure-ASCII
-  messages are counted straight from the buffer; others are decoded (and validated)
-  into a small per-thread scratch buffer.
+* Arrow columns: any object with the Arrow PyCapsule interface (``__arrow_c_stream__``
+  or ``__arrow_c_array__``: pyarrow, polars, DuckDB, nanoarrow), and pandas Series
+  backed by pyarrow (``string[pyarrow]``, pandas 3's default ``str``), are read from
+  their own buffers, imported with ctypes (pyarrow need not be installed): ``string``,
+  ``large_string`` and ``string_view`` arrays, dictionary-encoded ones, slices, nulls,
+  chunked arrays and streams, a table of one column.  No Python object is made per
+  message and no text is copied (see ``_arrow_sources``).
 * numpy ``U`` arrays are read in place as UCS-4.  numpy pads short elements with
   U+0000, so trailing NULs are not counted: a message that really ends in U+0000 cannot
   be told apart from padding (use an object or Arrow array for such data).
@@ -33,12 +36,11 @@ caller map that has keys above U+FFFF, messages holding such characters.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 try:
     import numpy as np
@@ -48,9 +50,12 @@ except ImportError as exc:  # numpy is the `batch` extra, not a dependency of th
         "smscodec.batch needs numpy, which is an optional extra: pip install 'smscodec[batch]'"
     ) from exc
 
+from . import _arrow_sources
+from ._arrow_c_data import ArrowColumn, ArrowTable
 from ._plan import SegmentPlan
 from ._plan import plan as _plan_of
 from .errors import ArgumentError, SmsCodecError
+from .policies import SplitPolicy
 from .segments import analyze as scalar_analyze
 
 if TYPE_CHECKING:
@@ -60,12 +65,14 @@ else:
 
     _kernel = load("batch")
 
-__all__ = ["analyze", "count_segments"]
+__all__ = ["Analysis", "ArrowColumn", "ArrowTable", "analyze", "count_segments"]
 
 # Fewest messages worth a thread of their own: below this, thread start-up dominates.
 _MIN_PER_THREAD = 4096
 # StringDType elements converted to str at a time (bounds the extra memory).
 _STRINGDTYPE_BLOCK = 65536
+# What ``output=`` may ask for.
+_OUTPUTS = ("numpy", "arrow")
 
 _Outputs = tuple[
     npt.NDArray[np.int32],
@@ -73,7 +80,7 @@ _Outputs = tuple[
     "npt.NDArray[np.int32] | None",
     npt.NDArray[np.uint8],
 ]
-_Options = tuple[int, int, int, int, int, int]
+_Options = tuple[int, ...]  # the kernels' options (_plan.SegmentPlan.batch_options)
 
 
 # --- sources: one per storage layout ------------------------------------------------------
@@ -84,6 +91,9 @@ class _Source:
     one element as a ``str`` (for the scalar fallback)."""
 
     length: int = 0
+
+    def prepare(self, options: _Options, table: Any) -> None:
+        """Work done once, on one thread, before ``run`` (none but for Arrow dictionaries)."""
 
     def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
         raise NotImplementedError
@@ -144,34 +154,6 @@ class _StringBlocks(_Source):
         return str(self.array[index])
 
 
-class _Arrow(_Source):
-    """Arrow string arrays (the chunks of a ChunkedArray), read through their buffers."""
-
-    def __init__(self, chunks: list[tuple[Any, ...]]) -> None:
-        # Each chunk: (array, data, offsets, offset_bytes, validity, offset, length, base).
-        self.chunks = chunks
-        self.bases = [chunk[7] for chunk in chunks]
-        self.length = chunks[-1][7] + chunks[-1][6] if chunks else 0
-
-    def run(self, start: int, stop: int, options: _Options, outs: _Outputs, table: Any) -> None:
-        first = max(0, bisect.bisect_right(self.bases, start) - 1)
-        for chunk in self.chunks[first:]:
-            _, data, offsets, width, validity, offset, length, base = chunk
-            if base >= stop:
-                break
-            lo, hi = max(start - base, 0), min(stop - base, length)
-            if lo < hi:
-                _kernel.count_utf8(
-                    data, offsets, width, validity, offset, lo, hi, base, options, *outs, table
-                )
-
-    def text(self, index: int) -> str:
-        chunk = self.chunks[bisect.bisect_right(self.bases, index) - 1]
-        value = chunk[0][index - chunk[7]].as_py()
-        assert isinstance(value, str)
-        return value
-
-
 def _shift_index(exc: TypeError, offset: int) -> TypeError:
     message = str(exc)
     if message.startswith("texts["):
@@ -180,56 +162,16 @@ def _shift_index(exc: TypeError, offset: int) -> TypeError:
     return exc
 
 
-def _arrow_source(array: Any) -> _Source:
-    import pyarrow as pa
-
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    parts: list[tuple[Any, ...]] = []
-    base = 0
-    for chunk in chunks:
-        if isinstance(chunk, pa.ExtensionArray):
-            chunk = chunk.storage
-        kind = chunk.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            validity, offsets, data = chunk.buffers()[:3]
-            width = 4 if pa.types.is_string(kind) else 8
-            # A validity bitmap with no nulls need not be read.
-            validity = validity if chunk.null_count else None
-            parts.append((chunk, data, offsets, width, validity, chunk.offset, len(chunk), base))
-        elif pa.types.is_string_view(kind) or pa.types.is_dictionary(kind):
-            # Not read in place: converted chunk by chunk (a copy of this chunk only).
-            plain = chunk.cast(pa.large_string())
-            validity, offsets, data = plain.buffers()[:3]
-            validity = validity if plain.null_count else None
-            parts.append((plain, data, offsets, 8, validity, plain.offset, len(plain), base))
-        elif chunk.null_count == len(chunk):
-            # All null (e.g. the null type): every element is missing.
-            parts.append(_all_missing(chunk, base))
-        else:
-            first = int(np.argmax(np.asarray(chunk.is_valid())))
-            _kernel.check_element(chunk[first].as_py(), base + first)
-            raise AssertionError("a non-null element passed as missing")  # pragma: no cover
-        base += len(chunk)
-    # Empty chunks hold nothing to count.
-    return _Arrow([part for part in parts if part[6]])
-
-
-def _all_missing(chunk: Any, base: int) -> tuple[Any, ...]:
-    # A string array of nulls only, made of a zero offsets buffer and an all-zero bitmap.
-    n = len(chunk)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    validity = np.zeros((n + 7) // 8, dtype=np.uint8)
-    return (chunk, None, offsets, 4, validity, 0, n, base)
-
-
-def _pandas_source(texts: Any) -> _Source:
+def _pandas_sources(texts: Any) -> Iterator[Any]:
     if hasattr(texts, "columns"):
         raise TypeError("texts must be one column (a Series), not a DataFrame")
     dtype = texts.dtype
     if getattr(dtype, "storage", None) in ("pyarrow", "pyarrow_numpy") or hasattr(dtype, "pyarrow_dtype"):
-        # Arrow-backed (string[pyarrow], pandas 3's str, ArrowDtype): read its chunks.
-        return _arrow_source(texts.array.__arrow_array__())
-    return _Objects(tuple(texts.to_numpy(dtype=object).tolist()))
+        # Arrow-backed (string[pyarrow], pandas 3's str, ArrowDtype): its pyarrow
+        # ChunkedArray, read in place (pandas' own __arrow_c_stream__ would convert).
+        yield from _arrow_sources.sources(texts.array.__arrow_array__(), _kernel)
+        return
+    yield _Objects(tuple(texts.to_numpy(dtype=object).tolist()))
 
 
 def _numpy_source(texts: npt.NDArray[Any]) -> _Source:
@@ -244,24 +186,32 @@ def _numpy_source(texts: npt.NDArray[Any]) -> _Source:
     return _Objects(tuple(texts.tolist()))
 
 
-def _source(texts: Any) -> _Source:
+def _is_arrow(texts: Any) -> bool:
+    kind = type(texts)
+    return hasattr(kind, "__arrow_c_stream__") or hasattr(kind, "__arrow_c_array__")
+
+
+def _sources(texts: Any) -> Iterator[Any]:
+    """The sources of ``texts``, counted one after the other: one, but for an Arrow
+    stream, read a group of chunks at a time (see ``_arrow_sources``)."""
     if isinstance(texts, tuple):
-        return _Objects(texts)
-    if isinstance(texts, list):
+        yield _Objects(texts)
+    elif isinstance(texts, list):
         # A snapshot: the strings stay alive while the GIL is released.
-        return _Objects(tuple(texts))
-    if isinstance(texts, (str, bytes, bytearray, memoryview)):
+        yield _Objects(tuple(texts))
+    elif isinstance(texts, (str, bytes, bytearray, memoryview)):
         raise TypeError(f"texts must be a collection of str, not a single {type(texts).__name__}")
-    if isinstance(texts, np.ndarray):
-        return _numpy_source(texts)
-    module = type(texts).__module__
-    if module.startswith("pyarrow"):
-        return _arrow_source(texts)
-    if module.startswith("pandas"):
-        return _pandas_source(texts)
-    if isinstance(texts, Iterable):
-        return _Objects(tuple(texts))
-    raise TypeError(f"texts must be an iterable of str, not {type(texts).__name__}")
+    elif isinstance(texts, np.ndarray):
+        yield _numpy_source(texts)
+    elif type(texts).__module__.startswith("pandas"):
+        yield from _pandas_sources(texts)
+    elif _is_arrow(texts):
+        # The Arrow PyCapsule interface: pyarrow, polars, DuckDB, nanoarrow...
+        yield from _arrow_sources.sources(texts, _kernel)
+    elif isinstance(texts, Iterable):
+        yield _Objects(tuple(texts))
+    else:
+        raise TypeError(f"texts must be an iterable of str, not {type(texts).__name__}")
 
 
 # --- running ------------------------------------------------------------------------------
@@ -336,15 +286,11 @@ def _smart_table(plan: SegmentPlan, smart: object) -> Any:
     return entry[2]
 
 
-def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -> _Outputs:
-    languages = options["languages"]
-    if isinstance(languages, Iterable) and not isinstance(languages, (str, tuple)):
-        # An iterator is used up once: the plan and the scalar fallback must see the same.
-        options["languages"] = languages = tuple(languages)
-    plan = _plan_of(options["encoding"], b"", options["reference_bits"], options["smart"], languages)
-    smart_table = _smart_table(plan, options["smart"])
-    workers = _check_threads(threads)
-    source = _source(texts)
+def _count(
+    source: Any, options: dict[str, Any], kernel_options: _Options, table: Any, workers: int, detailed: bool
+) -> _Outputs:
+    """Count one source: the kernels over ``workers`` index ranges, then the scalar API
+    for the messages they flagged."""
     n = source.length
     outs: _Outputs = (
         np.empty(n, dtype=np.int32),
@@ -352,9 +298,9 @@ def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -
         np.empty(n, dtype=np.int32) if detailed else None,
         np.empty(n, dtype=np.uint8),
     )
-    kernel_options: _Options = (*plan.args, int(plan.smart is not None))
+    source.prepare(kernel_options, table)
     ranges = _ranges(n, workers if _kernel.RELEASES_GIL else 1)
-    _parallel([functools.partial(source.run, lo, hi, kernel_options, outs, smart_table) for lo, hi in ranges])
+    _parallel([functools.partial(source.run, lo, hi, kernel_options, outs, table) for lo, hi in ranges])
     segments, units, remaining, encoding = outs
     # The few messages the fast path leaves to the scalar API (errors, astral smart keys).
     for index in np.flatnonzero(encoding == _kernel.FLAGGED).tolist():
@@ -370,7 +316,131 @@ def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -
     return outs
 
 
+def _check_output(output: object) -> None:
+    if not isinstance(output, str):
+        raise TypeError(f"output must be a str, not {type(output).__name__}")
+    if output not in _OUTPUTS:
+        raise ArgumentError(f"output must be 'numpy' or 'arrow', got {output!r}", argument="output")
+
+
+def _run(texts: Any, options: dict[str, Any], threads: object, detailed: bool) -> _Outputs:
+    languages = options["languages"]
+    if isinstance(languages, Iterable) and not isinstance(languages, (str, tuple)):
+        # An iterator is used up once: the plan and the scalar fallback must see the same.
+        options["languages"] = languages = tuple(languages)
+    plan = _plan_of(
+        options["encoding"], b"", options["reference_bits"], options["smart"], languages, options["policy"]
+    )
+    # Under a policy's smart_always rule the scalar API replaces (see SegmentPlan.batch_smart).
+    smart_table = _smart_table(plan, options["smart"]) if plan.batch_smart else None
+    workers = _check_threads(threads)
+    kernel_options: _Options = plan.batch_options
+    results: list[_Outputs] = []
+    base = 0  # the index of the current source's first message in texts
+    sources = _sources(texts)
+    while True:
+        try:
+            source = next(sources, None)
+            if source is None:
+                break
+            results.append(_count(source, options, kernel_options, smart_table, workers, detailed))
+        except (TypeError, SmsCodecError) as exc:
+            if not base:
+                raise
+            # Messages of a later group of an Arrow stream: name their index in texts.
+            raise _arrow_sources.renumber(exc, shift=base) from None
+        base += source.length
+        del source  # an Arrow group's chunks are released once counted
+    if len(results) == 1:
+        return results[0]
+    empty: _Outputs = (
+        np.empty(0, np.int32),
+        np.empty(0, np.int32),
+        np.empty(0, np.int32),
+        np.empty(0, np.uint8),
+    )
+    parts = list(zip(*results, strict=False)) if results else [(out,) for out in empty]
+    return tuple(  # type: ignore[return-value]
+        None if part[0] is None else np.concatenate(part) for part in parts
+    )
+
+
 # --- public API ---------------------------------------------------------------------------
+
+
+class Analysis(dict[str, "npt.NDArray[Any]"]):
+    """What :func:`analyze` returns: a ``dict`` of numpy arrays, one entry per message,
+    with a short ``repr`` (the totals) and a summary table in a notebook (``_repr_html_``)."""
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The totals as ``(label, value)`` rows: messages, missing, parts, encodings."""
+        segments, codes = self["segments"], self["encoding"]
+        n = len(segments)
+        missing = int(np.count_nonzero(segments == 0))
+        parts = int(segments.sum(dtype=np.int64))
+        ucs2 = int(np.count_nonzero(codes == 1))
+        counted = n - missing
+        rows = [("messages", f"{n:,}")]
+        if missing:
+            rows.append(("missing (0 parts)", f"{missing:,}"))
+        rows.append(("parts", f"{parts:,}"))
+        if counted:
+            rows.append(("parts per message", f"{parts / counted:.2f}"))
+            rows.append(("most parts", f"{int(segments.max()):,}"))
+        rows.append(("GSM-7", f"{counted - ucs2:,}"))
+        rows.append(("UCS-2", f"{ucs2:,}" + (f" ({ucs2 / counted:.1%})" if counted else "")))
+        return rows
+
+    def __repr__(self) -> str:
+        totals = ", ".join(f"{label} {value}" for label, value in self.summary())
+        return f"Analysis({totals}; arrays: {', '.join(self)})"
+
+    def _repr_html_(self) -> str:
+        from . import _view
+
+        return _view.summary_table(self.summary(), caption="smscodec.batch.analyze")
+
+
+@overload
+def analyze(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: Literal["numpy"] = ...,
+) -> Analysis: ...
+
+
+@overload
+def analyze(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: Literal["arrow"],
+) -> ArrowTable: ...
+
+
+@overload
+def analyze(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: str = ...,
+) -> Analysis | ArrowTable: ...
 
 
 def analyze(
@@ -381,38 +451,102 @@ def analyze(
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
     threads: int | None = None,
-) -> dict[str, npt.NDArray[Any]]:
+    policy: str | SplitPolicy = "3gpp",
+    output: str = "numpy",
+) -> Analysis | ArrowTable:
     """Analyze every message of ``texts``, as :func:`smscodec.analyze` would one by one.
 
     Args:
         texts: a list, tuple or iterable of ``str``, a numpy array (``U``, object or
-            StringDType), a pandas Series, or a pyarrow Array or ChunkedArray of strings.
-        encoding, reference_bits, smart, languages: as for :func:`smscodec.analyze`.
+            StringDType), a pandas Series, or any column of strings with the Arrow
+            PyCapsule interface (a pyarrow Array or ChunkedArray, a polars Series, a
+            DuckDB relation of one column, a nanoarrow array...), read without a copy.
+        encoding, reference_bits, smart, languages, policy: as for :func:`smscodec.analyze`
+            (a policy other than ``"3gpp"`` is counted by the same GIL-free kernels).
         threads: how many threads count at once (``None``: 1).  The results do not
             depend on it.  The pure-Python backend (``SMSCODEC_NO_EXTENSIONS``) holds
             the GIL and always counts on one thread.
+        output: ``"numpy"`` (numpy arrays) or ``"arrow"`` (:class:`ArrowColumn`
+            objects: Arrow arrays through the PyCapsule interface, over the same memory).
 
     Returns:
-        A dict of numpy arrays, one entry per message: ``segments``, ``units`` and
-        ``remaining`` (int32) and ``encoding`` (uint8: 0 gsm7, 1 ucs2).  A missing value
-        (None, NaN, pandas NA, an Arrow null) gives 0 in every array; ``segments == 0``
-        tells it apart, since a message is at least one part.
+        A dict of numpy arrays (an :class:`Analysis`; with ``output="arrow"``, an
+        :class:`ArrowTable` of :class:`ArrowColumn`, itself an Arrow table), one entry
+        per message: ``segments``, ``units`` and ``remaining`` (int32) and ``encoding``
+        (uint8: 0 gsm7, 1 ucs2).  A missing value (None, NaN, pandas NA, an Arrow null)
+        gives 0 in every array; ``segments == 0`` tells it apart, since a message is at
+        least one part.
 
     Raises:
         TypeError: ``texts`` is not a supported container, or an element is neither a
             ``str`` nor missing (the message names its index); an option of the wrong type.
-        ArgumentError: a bad option (as for :func:`smscodec.analyze`), or ``threads < 1``.
+        ArgumentError: a bad option (as for :func:`smscodec.analyze`), ``threads < 1``,
+            an unknown ``output``, or an Arrow stream that fails.
         EncodingError: a message the scalar API refuses (``encoding="gsm7"`` and a
             character GSM-7 cannot carry, or a lone surrogate sent as UCS-2); the message
             names its index.
-        DecodeError: an Arrow message that is not valid UTF-8, or a numpy ``U`` element
-            holding a value above U+10FFFF.
+        DecodeError: an Arrow message that is not valid UTF-8, a malformed Arrow array
+            (an offset past the end of its data, a view outside its buffer, a dictionary
+            index outside the dictionary), or a numpy ``U`` element holding a value
+            above U+10FFFF.
     """
-    options = {"encoding": encoding, "reference_bits": reference_bits, "smart": smart, "languages": languages}
+    _check_output(output)
+    options = {
+        "encoding": encoding,
+        "reference_bits": reference_bits,
+        "smart": smart,
+        "languages": languages,
+        "policy": policy,
+    }
     segments, units, remaining, codes = _run(texts, options, threads, detailed=True)
     assert units is not None
     assert remaining is not None
-    return {"segments": segments, "units": units, "remaining": remaining, "encoding": codes}
+    if output == "arrow":
+        arrays = {"segments": segments, "units": units, "remaining": remaining, "encoding": codes}
+        return ArrowTable({name: ArrowColumn(values, name) for name, values in arrays.items()})
+    return Analysis(segments=segments, units=units, remaining=remaining, encoding=codes)
+
+
+@overload
+def count_segments(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: Literal["numpy"] = ...,
+) -> npt.NDArray[np.int32]: ...
+
+
+@overload
+def count_segments(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: Literal["arrow"],
+) -> ArrowColumn: ...
+
+
+@overload
+def count_segments(
+    texts: Any,
+    *,
+    encoding: str = "auto",
+    reference_bits: int = 8,
+    smart: bool | Mapping[str, str] = False,
+    languages: Iterable[str | int] = (),
+    threads: int | None = None,
+    policy: str | SplitPolicy = "3gpp",
+    output: str = ...,
+) -> npt.NDArray[np.int32] | ArrowColumn: ...
 
 
 def count_segments(
@@ -423,15 +557,26 @@ def count_segments(
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
     threads: int | None = None,
-) -> npt.NDArray[np.int32]:
+    policy: str | SplitPolicy = "3gpp",
+    output: str = "numpy",
+) -> npt.NDArray[np.int32] | ArrowColumn:
     """The number of parts of every message of ``texts``: :func:`smscodec.count_segments`
     element by element.
 
     Returns:
-        An int32 array with one entry per message, 0 for a missing value.
+        An int32 array with one entry per message, 0 for a missing value (with
+        ``output="arrow"``, an :class:`ArrowColumn` over it).
 
     Raises:
         TypeError, ArgumentError, EncodingError, DecodeError: as for :func:`analyze`.
     """
-    options = {"encoding": encoding, "reference_bits": reference_bits, "smart": smart, "languages": languages}
-    return _run(texts, options, threads, detailed=False)[0]
+    _check_output(output)
+    options = {
+        "encoding": encoding,
+        "reference_bits": reference_bits,
+        "smart": smart,
+        "languages": languages,
+        "policy": policy,
+    }
+    segments = _run(texts, options, threads, detailed=False)[0]
+    return ArrowColumn(segments, "segments") if output == "arrow" else segments

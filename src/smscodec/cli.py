@@ -1,12 +1,14 @@
-"""The ``smscodec`` command line: ``count``, ``split`` and ``analyze``.
+"""The ``smscodec`` command line: ``count``, ``split``, ``view`` and ``analyze``.
 
-``count TEXT`` and ``split TEXT`` show one message; ``analyze FILE`` streams a file of
+``count TEXT``, ``split TEXT`` and ``view TEXT`` (the segment viewer, coloured on a
+terminal; ``--html PATH`` writes it as a page) show one message; ``analyze FILE`` streams a file of
 messages (one per line, CSV with ``--column``, Parquet when pyarrow is installed, ``-``
 for stdin) in chunks through the batch kernels (``_inputs`` reads, ``_report`` counts)
 and reports parts, encodings, cost, the characters that keep messages from GSM-7 (each
 with what replacing it alone would save) and what smart encoding and national language
 tables save, each saving with what it is compared with.  ``--json`` prints the same as
 JSON; ``--output PATH`` also writes every message with its figures (``_outputs``);
+``--html PATH`` the report as one self-contained HTML page (:mod:`smscodec.report`);
 ``--threads N`` counts on N threads and, from 2, reads and writes in threads of their own.
 The progress bar goes to stderr, and only when stderr is a terminal.
 
@@ -120,6 +122,55 @@ def _cmd_split(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _write_html(path: str, page: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as file:
+            file.write(page)
+    except OSError as exc:
+        raise CliError(f"cannot write --html {path}: {exc.strerror or exc}") from None
+
+
+def _color(choice: str, out: IO[str]) -> bool:
+    # https://no-color.org: NO_COLOR set and not empty turns colours off unless asked for.
+    if choice != "auto":
+        return choice == "always"
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty is not None and isatty() and not os.environ.get("NO_COLOR"))
+
+
+def _cmd_view(args: argparse.Namespace, out: IO[str]) -> int:
+    import shutil
+
+    from . import report
+
+    options: dict[str, Any] = {
+        "udh": args.udh,
+        "reference": args.reference,
+        "reference_bits": args.reference_bits,
+    }
+    message: str | bytes = args.text
+    if args.binary:
+        if args.smart or args.languages or args.encoding != "auto":
+            raise CliError("--binary draws 8-bit data: --encoding, --smart and --languages do not apply")
+        from .hexbody import from_hex
+
+        try:
+            message = from_hex(args.text)
+        except SmsCodecError as exc:
+            raise CliError(f"--binary takes the data as hex: {exc}") from None
+    else:
+        options.update(_options(args))
+    if args.html is not None:
+        _write_html(args.html, report.view_html(message, **options))
+    if args.json:
+        json.dump(report.view_dict(message, **options), out, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    width = shutil.get_terminal_size().columns
+    out.write(report.view_text(message, color=_color(args.color, out), width=width, **options))
+    return 0
+
+
 def _describe(ch: str) -> str:
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X} {ch!r}" + (f" {name}" if name else "")
@@ -170,9 +221,14 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
         languages=tuple(args.languages),
         threads=args.threads,
     )
-    campaign = _report.Campaign(options)
+    campaign = _report.Campaign(options, sample=_HTML_SAMPLE if args.html is not None else 0)
     fmt = _inputs.detect_format(args.file, args.format)
-    source = _inputs.open_source(args.file, fmt, args.column, keep_rows=args.output is not None)
+    prices = _prices(args, fmt)
+    keep_rows = args.output is not None
+    source = _inputs.open_source(args.file, fmt, args.column, keep_rows=keep_rows, extra=args.to_column)
+    destinations = None
+    if prices is not None:
+        destinations = _destinations(args, prices, source)
     writer = None
     if args.output is not None:
         from . import _outputs
@@ -181,7 +237,11 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
             if args.file != "-" and os.path.realpath(args.output) == os.path.realpath(args.file):
                 raise CliError(f"--output {args.output} is the input file: it would be overwritten")
             writer = _outputs.open_output(
-                args.output, source.header or ["text"], price=args.price, smart=args.smart
+                args.output,
+                source.header or ["text"],
+                price=args.price,
+                smart=args.smart,
+                prices=prices is not None,
             )
             if (args.threads or 1) > 1:
                 writer = _outputs.in_background(writer)
@@ -205,6 +265,8 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
                     raise
                 index, error = found
                 raise _refused(error, chunk.where(index), source.name, args.encoding) from None
+            if destinations is not None:
+                result.update(_priced(destinations, chunk, result, args, source.name))
             if writer is not None:
                 writer.write(chunk, result)
             messages += len(chunk.texts)
@@ -219,12 +281,83 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
         if writer is not None:
             writer.close()
     record = campaign.record(price=args.price, top=args.top)
+    if destinations is not None:
+        record["destinations"] = destinations.record()
     if args.json:
         json.dump(record, out, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(_report.render(record))
+    if args.html is not None:
+        from . import report
+
+        _write_html(args.html, report.campaign_html(record))
     return 0
+
+
+def _prices(args: argparse.Namespace, fmt: str) -> Any:
+    """The price table of ``--prices``, read and checked before the input is (None without it)."""
+    if args.prices is None:
+        if args.to_column is not None:
+            raise CliError("--to-column names the destinations for --prices: give --prices too")
+        return None
+    if args.to_column is None:
+        raise CliError("--prices needs --to-column: the column of destination numbers to price by")
+    if args.price is not None:
+        raise CliError("give --price (one price per part) or --prices (by destination), not both")
+    if fmt == "lines":
+        raise CliError("--prices needs a CSV or Parquet input, with a column of destination numbers")
+    from . import pricing
+    from .errors import PricingError
+
+    try:
+        with open(args.prices, "rb") as file:
+            body = file.read()
+    except OSError as exc:
+        raise CliError(f"--prices {args.prices}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return pricing.parse_vonage_pricing(body)
+    except PricingError as exc:
+        raise CliError(f"--prices {args.prices}: {exc}") from None
+
+
+def _destinations(args: argparse.Namespace, prices: Any, source: Any) -> Any:
+    """The tally of ``--prices`` (after checking that the input has the ``--to-column``)."""
+    from . import _report
+
+    header = source.header or []
+    if args.to_column not in header:
+        source.close()
+        names = ", ".join(repr(name) for name in header)
+        raise CliError(f"{source.name}: no column {args.to_column!r} for --to-column (columns: {names})")
+    return _report.Destinations(prices, args.prices)
+
+
+def _priced(
+    destinations: Any, chunk: Any, result: dict[str, Any], args: argparse.Namespace, name: str
+) -> dict[str, Any]:
+    """Tally a chunk by destination; a value that is no phone number is reported where it is."""
+    from . import pricing
+    from .errors import PricingError
+
+    numbers = chunk.extra  # a list (CSV) or a pyarrow Array (Parquet)
+    try:
+        return destinations.add(numbers, result["segments"], details=args.output is not None)  # type: ignore[no-any-return]
+    except PricingError:
+        if not isinstance(numbers, list):
+            numbers = numbers.to_pylist()
+        for index, number in enumerate(numbers):
+            try:
+                pricing.countries_of([number or None])
+            except (PricingError, TypeError) as exc:
+                exc.args = (str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1),)
+                where = f"{chunk.unit} {chunk.numbers[index]:,}, column {args.to_column!r}"
+                raise _refused(exc, where, name, args.encoding) from None
+        raise
+
+
+# Messages the HTML report draws with the viewer: the ones with the most parts.
+_HTML_SAMPLE = 5
 
 
 def _threads(text: str) -> int:
@@ -282,6 +415,21 @@ def _parser() -> argparse.ArgumentParser:
         "--reference", type=int, default=None, help="concatenation reference (default: next)"
     )
 
+    view = sub.add_parser(
+        "view", parents=[common], help="draw one message part by part (cells, costs, headers)"
+    )
+    view.add_argument("text", help="the message (with --binary: 8-bit data as hex)")
+    view.add_argument("--udh", type=_hex, default=b"", help="your own user data header, hex, UDHL first")
+    view.add_argument("--reference", type=int, default=None, help="concatenation reference (default: next)")
+    view.add_argument("--binary", action="store_true", help="TEXT is 8-bit data, as hex")
+    view.add_argument("--html", default=None, metavar="PATH", help="also write the drawing as an HTML page")
+    view.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colours: auto (when stdout is a terminal and NO_COLOR is not set), always, never",
+    )
+
     an = sub.add_parser("analyze", parents=[common], help="report on a file of messages")
     an.add_argument("file", help="messages: one per line, .csv, or .parquet; '-' for stdin")
     an.add_argument(
@@ -289,6 +437,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     an.add_argument("--format", choices=["auto", "lines", "csv", "parquet"], default="auto")
     an.add_argument("--price", type=_price, default=None, help="price per part, for the cost (a decimal)")
+    an.add_argument(
+        "--prices",
+        default=None,
+        metavar="FILE",
+        help="price by destination: a Vonage Pricing API response (JSON); needs --to-column",
+    )
+    an.add_argument(
+        "--to-column", default=None, metavar="NAME", help="the destination number column, for --prices"
+    )
     an.add_argument("--top", type=int, default=15, help="how many characters that block GSM-7 to list")
     an.add_argument(
         "--threads",
@@ -305,6 +462,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also write every message with its parts, encoding, units, cost and blocking characters "
         "(.csv, .parquet or .jsonl)",
     )
+    an.add_argument(
+        "--html",
+        default=None,
+        metavar="PATH",
+        help="also write the report as one self-contained HTML page (with the most expensive messages drawn)",
+    )
     return parser
 
 
@@ -313,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     out = sys.stdout
-    handlers = {"count": _cmd_count, "split": _cmd_split, "analyze": _cmd_analyze}
+    handlers = {"count": _cmd_count, "split": _cmd_split, "view": _cmd_view, "analyze": _cmd_analyze}
     try:
         return handlers[args.command](args, out)
     except CliError as exc:

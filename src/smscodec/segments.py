@@ -32,13 +32,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import _spec
 from ._plan import SegmentPlan, check_bits, check_text, check_udh
 from ._plan import plan as _plan_of
 from ._spec import IEI_CONCAT_8, IEI_CONCAT_16, IEI_LOCKING_SHIFT, IEI_SINGLE_SHIFT
-from .errors import ArgumentError, EncodingError
+from .errors import ArgumentError, EncodingError, SmsCodecError
 
 # `import smscodec` must stay cheap (a webhook worker or a one-shot CLI call pays it every
 # time): typing, decimal and random are not imported at run time by the core modules.
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from . import _count_py as _count
     from . import _segments_py as _kernel
+    from .policies import SplitPolicy
 else:
     from ._backend import load
 
@@ -57,6 +58,7 @@ else:
 __all__ = [
     "Segment",
     "SegmentInfo",
+    "Segments",
     "analyze",
     "count_segments",
     "estimate_cost",
@@ -89,6 +91,10 @@ class SegmentInfo:
             pairs in order of first appearance; ``()`` without ``smart``.
         original_segments: the parts the text would need without smart encoding
             (equal to ``segments`` when nothing was replaced).
+        udh: the caller's own header the text was analysed with (``b""`` for none).
+        reference_bits: the concatenation reference width it was analysed with.
+            Neither is compared nor shown in the ``repr``: they are the options, kept so
+            that the notebook view (``_repr_html_``) draws the parts that were counted.
     """
 
     encoding: str
@@ -102,11 +108,94 @@ class SegmentInfo:
     single_shift: int = 0
     replacements: tuple[tuple[str, str], ...] = ()
     original_segments: int = 0
+    udh: bytes = field(default=b"", compare=False, repr=False)
+    reference_bits: int = field(default=8, compare=False, repr=False)
 
     @property
     def saved_segments(self) -> int:
         """Parts saved by smart encoding: ``original_segments - segments``."""
         return self.original_segments - self.segments
+
+    def __repr__(self) -> str:
+        # Short for any text: the text and the character lists are cut (see _short).
+        shown = ", ".join(
+            f"{name}={_short(getattr(self, name))}"
+            for name in (
+                "encoding", "segments", "units", "per_segment", "remaining", "non_gsm7", "text",
+                "locking_shift", "single_shift", "replacements", "original_segments",
+            )
+        )  # fmt: skip
+        return f"SegmentInfo({shown})"
+
+    def _repr_html_(self) -> str:
+        """The segment viewer, as a notebook shows it: the text sent, part by part."""
+        from . import _view
+
+        languages = tuple({self.locking_shift, self.single_shift} - {0})
+        try:
+            # The parts the analysis counted: the same tables, header and reference width
+            # (reference 0 stands for the one chosen when the message is sent).
+            parts = split(
+                self.text,
+                encoding=self.encoding,
+                udh=self.udh,
+                reference_bits=self.reference_bits,
+                languages=languages,
+                reference=0,
+            )
+        except SmsCodecError as exc:  # more than 255 parts: counted, but not sendable
+            rows = [
+                ("encoding", self.encoding),
+                ("parts", f"{self.segments:,}"),
+                ("units", f"{self.units:,}"),
+            ]
+            return _view.summary_table(rows, caption=str(exc))
+        view = _view.message(self, parts, reference_known=False)
+        return _view.html_fragment(view, max_parts=_NOTEBOOK_PARTS)
+
+
+# Parts a notebook view draws (the others are listed in one line each).
+_NOTEBOOK_PARTS = 30
+_REPR_CHARS = 40
+_REPR_ITEMS = 8
+
+
+def _short(value: object) -> str:
+    """``repr(value)``, a long text cut to its first characters and a long tuple to its
+    first items (with the full length said)."""
+    if isinstance(value, str) and len(value) > _REPR_CHARS:
+        return f"{value[:_REPR_CHARS]!r}… ({len(value):,} chars)"
+    if isinstance(value, tuple) and len(value) > _REPR_ITEMS:
+        return f"({', '.join(map(repr, value[:_REPR_ITEMS]))}, … {len(value):,} in all)"
+    return repr(value)
+
+
+class Segments(list["Segment"]):
+    """What :func:`split` and :func:`split_binary` return: a ``list`` of :class:`Segment`
+    that a notebook shows with the segment viewer, with a short ``repr``.
+
+    Attributes:
+        info: the :class:`SegmentInfo` of the message (None for 8-bit data).
+    """
+
+    __slots__ = ("info",)
+
+    def __init__(self, parts: Iterable[Segment] = (), info: SegmentInfo | None = None) -> None:
+        super().__init__(parts)
+        self.info = info
+
+    def __repr__(self) -> str:
+        items = [f"Segment(text={_short(p.text)}, udh={p.udh.hex()!r}, units={p.units})" for p in self[:3]]
+        if len(self) > 3:
+            items.append(f"… {len(self):,} parts in all")
+        return f"Segments([{', '.join(items)}])"
+
+    def _repr_html_(self) -> str:
+        """The segment viewer: these parts drawn one by one."""
+        from . import _view
+
+        view = _view.binary(self) if self.info is None else _view.message(self.info, self)
+        return _view.html_fragment(view, max_parts=_NOTEBOOK_PARTS)
 
 
 @dataclass(frozen=True)
@@ -121,12 +210,34 @@ class Segment:
             before each extension character) for gsm7, UTF-16BE for ucs2, raw octets for
             binary.
         units: septets, UTF-16 units or octets in ``payload``.
+        data_coding: the data coding scheme octet an SMPP client sends as ``data_coding``
+            (TS 23.038 §4, SMPP 3.4 §5.2.19): 0x00 GSM-7 default alphabet (national
+            language tables are named by the header's shift elements), 0x08 UCS-2, 0x04
+            8-bit data (:func:`split_binary`).  Not compared: it follows from ``text``
+            and ``payload`` (an empty binary part equals an empty text part).
+
+    :attr:`esm_class` and :attr:`short_message` complete what a ``submit_sm`` carries;
+    :mod:`smscodec.smpp` builds the whole field sets (SAR options, ``message_payload``,
+    packed GSM-7).
     """
 
     text: str
     udh: bytes
     payload: bytes
     units: int
+    data_coding: int = field(default=_spec.DCS_GSM7, compare=False)
+
+    @property
+    def esm_class(self) -> int:
+        """SMPP ``esm_class`` (SMPP 3.4 §5.2.12): 0x40, the UDHI flag (TS 23.040
+        §9.2.3.23), when the part carries a header, else 0x00 (default mode and type)."""
+        return _spec.UDHI if self.udh else 0x00
+
+    @property
+    def short_message(self) -> bytes:
+        """SMPP ``short_message``: the header, then the payload (GSM-7 as unpacked septets,
+        the SMPP default; :func:`smscodec.smpp.submit_sm` packs them on request)."""
+        return self.udh + self.payload
 
 
 # --- references ---------------------------------------------------------------------------
@@ -151,13 +262,25 @@ def _analyze(text: str, plan: SegmentPlan) -> tuple[SegmentInfo, tuple[int, ...]
     replaced: tuple[tuple[str, str], ...] = ()
     if plan.smart is None:
         sent = text
+    elif plan.smart_always:
+        # The policy's rule (Twilio's): every mapped character is replaced.
+        sent = text.translate(plan.smart)
+        table = plan.smart
+        replaced = tuple((ch, table[ord(ch)]) for ch in dict.fromkeys(text) if ord(ch) in table)
     else:
         sent, replaced = _kernel.smart_text(text, plan.smart, *plan.args)
-    result = _analyze_kernel(sent, *plan.args)
+    if plan.plain:
+        result = _analyze_kernel(sent, *plan.args)
+    else:
+        result = _kernel.analyze_policy(sent, *plan.args, *plan.policy_args)
     encoding, parts, units, per, remaining, locking, single = result
-    if replaced and encoding == 0:
+    if replaced and (encoding == 0 or plan.smart_always):
         try:
-            original = _analyze_kernel(text, len(plan.header), plan.concat, 0, plan.locks, plan.singles)[1]
+            options = (len(plan.header), plan.concat, 0, plan.locks, plan.singles)
+            if plan.plain:
+                original = _analyze_kernel(text, *options)[1]
+            else:
+                original = _kernel.analyze_policy(text, *options, *plan.policy_args)[1]
         except EncodingError:
             # The text as written could not be sent at all (a caller's map replaced a lone
             # surrogate): there is no "before" to compare with, so no saving is claimed.
@@ -181,6 +304,8 @@ def _analyze(text: str, plan: SegmentPlan) -> tuple[SegmentInfo, tuple[int, ...]
     fields["single_shift"] = single
     fields["replacements"] = replaced
     fields["original_segments"] = original
+    fields["udh"] = plan.header
+    fields["reference_bits"] = plan.reference_bits
     return info, result
 
 
@@ -195,6 +320,7 @@ def analyze(
     reference_bits: int = 8,
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
+    policy: str | SplitPolicy = "3gpp",
 ) -> SegmentInfo:
     """How ``text`` would be sent: encoding, parts, units, room left.
 
@@ -210,20 +336,23 @@ def analyze(
             (:data:`smscodec.smart.SMART_MAP`), or a mapping of your own.
         languages: national language tables the route supports, names (``"turkish"``)
             or TS 23.038 identifiers 1-13.
+        policy: how the route splits (:mod:`smscodec.policies`): ``"3gpp"`` (TS 23.040,
+            the default), ``"twilio"``, ``"vonage"`` or a :class:`~smscodec.SplitPolicy`.
 
     Returns:
-        A :class:`SegmentInfo`.  A text needing more than 255 parts is still counted.
+        A :class:`SegmentInfo`.  A text needing more than 255 parts (or more than the
+        policy's limits) is still counted.
 
     Raises:
         TypeError: an argument of the wrong type.
-        ArgumentError: an unknown encoding, language or reference width; a smart map
-            value GSM-7 cannot carry.
+        ArgumentError: an unknown encoding, language, reference width or policy; a smart
+            map value GSM-7 cannot carry.
         UdhError: ``udh`` is not exactly ``1 + udh[0]`` octets, is malformed, holds a
             concatenation or shift element, or leaves too little room.
         EncodingError: ``encoding="gsm7"`` and the text has a character no enabled table
             carries; or a lone surrogate in a text sent as UCS-2.
     """
-    plan = _plan_of(encoding, udh, reference_bits, smart, languages)
+    plan = _plan_of(encoding, udh, reference_bits, smart, languages, policy)
     return _analyze(check_text(text), plan)[0]
 
 
@@ -275,6 +404,45 @@ def _too_many(parts: int) -> ArgumentError:
     )
 
 
+def _check_limits(text: str, parts: int, plan: SegmentPlan) -> None:
+    """The policy's limits on what :func:`split` may send (ArgumentError naming ``text``)."""
+    route = plan.policy
+    if parts > route.max_parts:
+        raise ArgumentError(
+            f"the message needs {parts} parts; policy {route.name!r} sends at most {route.max_parts}",
+            argument="text",
+        )
+    if route.max_characters is not None:
+        # UTF-16 code units of the text as given (see smscodec.policies).
+        units = len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+        if units > route.max_characters:
+            raise ArgumentError(
+                f"the text is {units} characters (UTF-16 units); policy {route.name!r} "
+                f"takes at most {route.max_characters}",
+                argument="text",
+            )
+
+
+def _policy_pieces(
+    sent: str, plan: SegmentPlan, encoding_id: int, locking: int, single: int, per: int
+) -> list[tuple[int, int]]:
+    """The split points of a several-part text under a policy that is not TS 23.040's."""
+    flags, gsm1, _gsm_m, ucs1, _ucs_m = plan.policy_args
+    shift = _spec.SHIFT_IE_OCTETS * ((locking != 0) + (single != 0))
+    one = _kernel.policy_capacity(len(plan.header), shift, encoding_id, ucs1 if encoding_id else gsm1)
+    pieces = _kernel.split_policy(sent, encoding_id, locking, single, one, per, flags)
+    for number, (end, units) in enumerate(pieces, 1):
+        if units > per:
+            # Only Twilio's fill overfills a part: a grapheme cluster longer than a part.
+            raise ArgumentError(
+                f"part {number} would hold {units} units, more than the {per} a part carries: policy "
+                f"{plan.policy.name!r} never cuts a grapheme cluster, and one near position {end} "
+                "does not fit in a part",
+                argument="text",
+            )
+    return pieces
+
+
 def split(
     text: str,
     *,
@@ -284,7 +452,8 @@ def split(
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
     reference: int | None = None,
-) -> list[Segment]:
+    policy: str | SplitPolicy = "3gpp",
+) -> Segments:
     """Cut ``text`` into the parts it is sent as, each with its header and payload.
 
     Options as for :func:`analyze`; ``reference`` is the concatenation reference shared by
@@ -292,19 +461,26 @@ def split(
 
     Returns:
         ``count_segments(text, ...)`` segments whose texts join back to the text sent; an
-        escape pair or a surrogate pair never straddles two parts.
+        escape pair or a surrogate pair never straddles two parts, nor what the policy
+        keeps whole (a grapheme cluster, a word).
 
     Raises:
         TypeError, UdhError, EncodingError: as for :func:`analyze`.
         ArgumentError: as for :func:`analyze`, and for an explicit ``reference`` outside
-            0-255 (0-65535 with 16-bit references) or a text needing more than 255 parts.
+            0-255 (0-65535 with 16-bit references), a text needing more than 255 parts
+            or more than the policy's ``max_parts``, a text longer than its
+            ``max_characters``, or a part a Twilio fill would overfill (a grapheme
+            cluster longer than a part).
     """
-    plan = _plan_of(encoding, udh, reference_bits, smart, languages)
+    plan = _plan_of(encoding, udh, reference_bits, smart, languages, policy)
     ref = _check_reference(reference, plan.reference_bits)
-    info, result = _analyze(check_text(text), plan)
+    text = check_text(text)
+    info, result = _analyze(text, plan)
     encoding_id, parts, _units, per, _rem, locking, single = result
     if parts > _spec.MAX_PARTS:
         raise _too_many(parts)
+    if not plan.plain or plan.policy.max_characters is not None or plan.policy.max_parts < _spec.MAX_PARTS:
+        _check_limits(text, parts, plan)
     sent = info.text
     extra = b""
     if locking:
@@ -314,24 +490,27 @@ def split(
     headers = _headers(plan.header, extra, parts, plan.concat, plan.reference_bits, ref)
     if parts == 1:
         pieces = [(len(sent), info.units)]
-    else:
+    elif plan.plain:
         pieces = _kernel.split(sent, encoding_id, locking, single, per)
+    else:
+        pieces = _policy_pieces(sent, plan, encoding_id, locking, single, per)
     segments = []
     start = 0
+    coding = _spec.DCS_GSM7 if encoding_id == 0 else _spec.DCS_UCS2
     for header, (end, units) in zip(headers, pieces, strict=True):
         piece = sent[start:end]
         if encoding_id == 0:
             payload = _kernel.encode_septets(piece, locking, single)
         else:
             payload = piece.encode("utf-16-be")
-        segments.append(Segment(text=piece, udh=header, payload=payload, units=units))
+        segments.append(Segment(text=piece, udh=header, payload=payload, units=units, data_coding=coding))
         start = end
-    return segments
+    return Segments(segments, info)
 
 
 def split_binary(
     body: bytes, *, udh: bytes = b"", reference: int | None = None, reference_bits: int = 8
-) -> list[Segment]:
+) -> Segments:
     """Cut binary user data into parts of 140 octets including each part's header.
 
     A body that fits one part (``140 - len(udh)`` octets) goes without concatenation;
@@ -364,7 +543,10 @@ def split_binary(
         if len(chunks) > _spec.MAX_PARTS:
             raise _too_many(len(chunks))
     headers = _headers(header, b"", len(chunks), concat, bits, ref)
-    return [Segment(text="", udh=h, payload=c, units=len(c)) for h, c in zip(headers, chunks, strict=True)]
+    return Segments(
+        Segment(text="", udh=h, payload=c, units=len(c), data_coding=_spec.DCS_8BIT)
+        for h, c in zip(headers, chunks, strict=True)
+    )
 
 
 def estimate_cost(
@@ -376,6 +558,7 @@ def estimate_cost(
     reference_bits: int = 8,
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
+    policy: str | SplitPolicy = "3gpp",
 ) -> Decimal:
     """What sending ``texts`` costs at ``price_per_segment`` per part, in exact decimal arithmetic.
 
@@ -418,103 +601,20 @@ def estimate_cost(
             f"price_per_segment must be finite and not negative, got {price_per_segment!r}",
             argument="price_per_segment",
         )
-    plan = _plan_of(encoding, udh, reference_bits, smart, languages)
+    plan = _plan_of(encoding, udh, reference_bits, smart, languages, policy)
     if isinstance(texts, str):
         texts = (texts,)
     if not isinstance(texts, Iterable) and not hasattr(texts, "__arrow_c_stream__"):
         raise TypeError(f"texts must be a str or an iterable of str, not {type(texts).__name__}")
-    family = type(texts).__module__.partition(".")[0]
-    if family not in ("numpy", "pandas", "pyarrow", "polars") and not (
-        hasattr(texts, "__arrow_c_stream__") or hasattr(texts, "__arrow_c_array__")
-    ):
+    from . import _columns
+
+    family = _columns.family(texts)
+    if family is None:
         # Text by text, with the scalar API's own checks and errors.
         total = 0
         for text in texts:
             total += _analyze(check_text(text), plan)[0].segments
         return price * total
-
-    # A column: the batch kernels (which need no numpy: the outputs are plain arrays),
-    # reading Arrow strings where they lie and anything else as a tuple of objects.
-    # numpy, pandas and pyarrow are never imported here: the column's own methods say
-    # what it holds.
-    from array import array
-    from typing import Any
-
-    from ._backend import load
-    from .errors import SmsCodecError
-
-    if TYPE_CHECKING:
-        from . import _batch_py as batch_kernel
-    else:
-        batch_kernel = load("batch")
-    if hasattr(texts, "columns"):
-        raise TypeError("texts must be one column (a Series), not a DataFrame")
-    dtype = getattr(texts, "dtype", None)
-    if family == "pandas" and (
-        getattr(dtype, "storage", None) in ("pyarrow", "pyarrow_numpy") or hasattr(dtype, "pyarrow_dtype")
-    ):
-        # Arrow-backed (string[pyarrow], pandas 3's str): its Arrow strings, read in place.
-        texts = texts.array.__arrow_array__()  # type: ignore[attr-defined]
-        family = "pyarrow"
-    options = (*plan.args, int(plan.smart is not None))
-    table = None if plan.smart is None else batch_kernel.SmartTable(plan.smart, plan.locks, plan.singles)
-    # (chunk, start) pieces: Arrow string chunks as they lie, anything else as one tuple.
-    pieces: list[tuple[Any, int]] = []
-    chunks = (getattr(texts, "chunks", None) or [texts]) if family == "pyarrow" else []
-    if chunks and all(str(chunk.type) in ("string", "large_string") for chunk in chunks):
-        start = 0
-        for chunk in chunks:
-            pieces.append((chunk, start))
-            start += len(chunk)
-        length = start
-    else:
-        ndim = getattr(texts, "ndim", 1)
-        if family == "numpy" and ndim != 1:
-            raise TypeError(f"texts must be a one-dimensional array, not {ndim}-dimensional")
-        if family == "pandas" and hasattr(texts, "to_numpy"):
-            # Through an object array: Series.tolist() boxes element by element, ~8x slower.
-            values = tuple(texts.to_numpy(dtype=object).tolist())
-        else:
-            convert = (
-                getattr(texts, "to_pylist", None)
-                or getattr(texts, "to_list", None)
-                or getattr(texts, "tolist", None)
-            )
-            values = tuple(convert() if convert is not None else texts)
-        pieces.append((values, 0))
-        length = len(values)
-    counts = array("i", bytes(4 * length))  # int32, as the kernels write them
-    codes = array("B", bytes(length))
-    for piece, start in pieces:
-        if isinstance(piece, tuple):
-            batch_kernel.count_objects(piece, 0, len(piece), options, counts, None, None, codes, table)
-            continue
-        validity, offsets, data = piece.buffers()[:3]
-        batch_kernel.count_utf8(
-            data,
-            offsets,
-            4 if str(piece.type) == "string" else 8,
-            validity if piece.null_count else None,
-            piece.offset,
-            0,
-            len(piece),
-            start,
-            options,
-            counts,
-            None,
-            None,
-            codes,
-            table,
-        )
-    # The messages the kernels leave to the scalar API (its errors, astral smart keys).
-    at = codes.tobytes().find(bytes((batch_kernel.FLAGGED,)))
-    while at >= 0:
-        piece, start = next(p for p in reversed(pieces) if p[1] <= at)
-        text = piece[at - start] if isinstance(piece, tuple) else piece[at - start].as_py()
-        try:
-            counts[at] = _analyze(text, plan)[0].segments
-        except SmsCodecError as exc:
-            exc.args = (f"texts[{at}]: {exc}",)
-            raise
-        at = codes.tobytes().find(bytes((batch_kernel.FLAGGED,)), at + 1)
+    # A column: the batch kernels, as smscodec.batch counts it (without numpy).
+    counts = _columns.counts(texts, family, plan, lambda text: _analyze(text, plan)[0].segments)
     return price * sum(counts)

@@ -1,0 +1,41 @@
+"""policy= on the batch API (smscodec.batch): the same counts as the scalar functions.
+
+numpy is the batch extra, so this module sits in conftest's NEEDS_NUMPY.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import smscodec
+import smscodec.batch
+from smscodec.policies import POLICIES
+
+BUILT_IN = tuple(POLICIES)
+
+TEXTS = ["\u0416" * 65 + "\U0001f1eb\U0001f1f7" * 2 + "\u0416" * 61, "a" * 200, "\U0001f44d\U0001f3fd" * 40]
+
+
+def test_unknown_name_is_an_argument_error_naming_policy() -> None:
+    with pytest.raises(smscodec.ArgumentError, match="'3gpp', 'twilio', 'vonage'") as info:
+        smscodec.batch.count_segments(["a"], policy="telco")
+    assert info.value.argument == "policy"
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_batch_counts_equal_the_scalar_ones(name: str) -> None:
+    counts = [smscodec.count_segments(t, policy=name) for t in TEXTS]
+    assert smscodec.batch.count_segments(TEXTS, policy=name).tolist() == counts
+    assert smscodec.batch.analyze(TEXTS, policy=POLICIES[name])["segments"].tolist() == counts
+
+
+def test_the_twilio_policy_differs_where_a_cluster_meets_a_boundary() -> None:
+    assert smscodec.batch.count_segments(TEXTS, policy="twilio").tolist() == [3, 2, 3]
+    assert smscodec.batch.count_segments(TEXTS).tolist() == [2, 2, 3]
+
+
+def test_batch_with_policy_and_smart() -> None:
+    texts = ["\u2026" * 70, "a\u2019" * 90, "\U0001f1eb\U0001f1f7" * 20, "plain", None]
+    for name in BUILT_IN:
+        want = [0 if t is None else smscodec.count_segments(t, policy=name, smart=True) for t in texts]
+        assert smscodec.batch.count_segments(texts, policy=name, smart=True).tolist() == want
