@@ -46,6 +46,7 @@ from . import batch, pricing
 from ._plan import plan as _plan_of
 from ._tables import CHAR_CLASSES, CLASSES
 from .errors import SmsCodecError
+from .policies import SplitPolicy
 from .smart import SMART_MAP
 
 __all__ = ["LANGUAGES_CAVEAT", "Campaign", "Destinations", "ReportOptions", "first_refused", "render"]
@@ -77,6 +78,8 @@ class ReportOptions:
         smart: the totals include smart encoding.
         languages: national language tables the route supports; the totals use them.
         threads: threads for the batch kernels (None: 1).
+        policy: the split policy (:mod:`smscodec.policies`): a built-in name or a
+            :class:`~smscodec.SplitPolicy`; every count of the report uses it.
     """
 
     encoding: str = "auto"
@@ -84,6 +87,7 @@ class ReportOptions:
     smart: bool = False
     languages: tuple[str | int, ...] = ()
     threads: int | None = None
+    policy: str | SplitPolicy = "3gpp"
 
     def segment_options(self, *, smart: bool | None = None, languages: bool | None = None) -> dict[str, Any]:
         """Keyword arguments of the batch API: these options, or with ``smart`` /
@@ -94,6 +98,7 @@ class ReportOptions:
             "smart": self.smart if smart is None else smart,
             "languages": (self.languages if languages is None else self.languages if languages else ()),
             "threads": self.threads,
+            "policy": self.policy,
         }
 
 
@@ -237,7 +242,9 @@ class Campaign:
         # The characters that block GSM-7 under these options, as a table over every code
         # point: _CARRIED for a character that does not block, _UNSEEN for a blocker not
         # met yet, else the blocker's number (its index in the lists below).
-        plan = _plan_of(options.encoding, b"", options.reference_bits, options.smart, options.languages)
+        plan = _plan_of(
+            options.encoding, b"", options.reference_bits, options.smart, options.languages, options.policy
+        )
         ids = np.full(_UNICODE_SIZE, _UNSEEN, dtype=np.int32)
         for ch, cls in CHAR_CLASSES.items():
             lk, ss = CLASSES[cls]
@@ -353,8 +360,12 @@ class Campaign:
         blocked = np.zeros(len(values), dtype=bool)
         if pairs is not None:
             blocked[pairs[0]] = True
-        plan = _plan_of(self.options.encoding, b"", self.options.reference_bits, True, self.options.languages)
+        opts = self.options
+        plan = _plan_of(opts.encoding, b"", opts.reference_bits, True, opts.languages, opts.policy)
         table = plan.smart or {}
+        if plan.smart_always:
+            # A policy such as "twilio" replaces every look-alike, blocked or not.
+            return [None if text is None else text.translate(table) for text in values]
         for i in np.flatnonzero((as_written == 1) & ~blocked).tolist():
             text = values[i]
             if text is not None:
@@ -567,6 +578,7 @@ class Campaign:
                 "reference_bits": opts.reference_bits,
                 "smart": opts.smart,
                 "languages": list(opts.languages),
+                "policy": opts.policy if isinstance(opts.policy, str) else opts.policy.name,
             },
         }
         if price is not None:
@@ -637,6 +649,8 @@ def _options_label(options: dict[str, Any]) -> str:
         words.append("--smart")
     if options["languages"]:
         words.append("--languages " + ",".join(str(x) for x in options["languages"]))
+    if options.get("policy", "3gpp") != "3gpp":
+        words.append(f"--policy {options['policy']}")
     return " ".join(words)
 
 

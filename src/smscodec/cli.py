@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from .errors import CliError as CliError  # re-exported: cli.py was its first home
 from .errors import EncodingError, SmsCodecError
+from .policies import POLICIES
 from .segments import analyze, split
 
 __all__ = ["main"]
@@ -66,6 +67,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "reference_bits": args.reference_bits,
         "smart": args.smart,
         "languages": args.languages,
+        "policy": args.policy,
     }
 
 
@@ -220,6 +222,7 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
         smart=args.smart,
         languages=tuple(args.languages),
         threads=args.threads,
+        policy=args.policy,
     )
     campaign = _report.Campaign(options, sample=_HTML_SAMPLE if args.html is not None else 0)
     fmt = _inputs.detect_format(args.file, args.format)
@@ -401,6 +404,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--reference-bits", type=int, choices=[8, 16], default=8, help="concatenation reference size"
+    )
+    common.add_argument(
+        "--policy",
+        choices=list(POLICIES),
+        default="3gpp",
+        help="how the route splits and bills: 3gpp (TS 23.040, default), twilio, vonage",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -138,6 +138,8 @@ def _options_label(options: Mapping[str, Any]) -> str:
         words.append("--languages " + ",".join(str(x) for x in options["languages"]))
     if options.get("reference_bits", 8) != 8:
         words.append(f"--reference-bits {options['reference_bits']}")
+    if options.get("policy", "3gpp") != "3gpp":
+        words.append(f"--policy {options['policy']}")
     return " ".join(words)
 
 
