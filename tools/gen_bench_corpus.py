@@ -14,6 +14,7 @@ The benchmarks import :func:`generate`; the same ``n`` and ``seed`` give the sam
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 
@@ -57,9 +58,11 @@ def _sentence(rng: random.Random, length: int) -> list[str]:
     return words
 
 
-def _length(rng: random.Random) -> int:
-    # Mostly one part, some two or three: a long-tailed spread with a mean near 100.
-    return max(12, min(420, int(rng.lognormvariate(4.45, 0.5))))
+def _length(rng: random.Random, mean: float) -> int:
+    # Mostly one part, some two or three: a long-tailed spread (a log-normal with sigma
+    # 0.5 has its mean at exp(mu + 0.125); mu 4.45 gives about 100 characters).
+    mu = 4.45 + math.log(mean / 100)
+    return max(12, min(int(4.2 * mean), int(rng.lognormvariate(mu, 0.5))))
 
 
 def _insert(rng: random.Random, words: list[str], pool: tuple[str, ...] | str, times: int) -> None:
@@ -67,13 +70,14 @@ def _insert(rng: random.Random, words: list[str], pool: tuple[str, ...] | str, t
         words.insert(rng.randrange(len(words) + 1), rng.choice(pool))
 
 
-def generate(n: int, seed: int = 20240607) -> list[str]:
-    """``n`` messages in the issue 7 mix, the same for the same ``n`` and ``seed``."""
+def generate(n: int, seed: int = 20240607, mean: float = 100) -> list[str]:
+    """``n`` messages in the issue 7 mix, the same for the same ``n``, ``seed`` and
+    ``mean`` (the mean length in characters: 100 for issue 7's corpus, 154 for issue 16's)."""
     rng = random.Random(seed)
     texts = []
     for _ in range(n):
         roll = rng.random()
-        words = _sentence(rng, _length(rng))
+        words = _sentence(rng, _length(rng, mean))
         if roll < 0.70:
             pass
         elif roll < 0.80:
