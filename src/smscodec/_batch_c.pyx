@@ -133,6 +133,9 @@ cdef struct Options:
     const SmartData* table   # NULL: flag every message that is not GSM-7 as it stands
     # Only the default tables: a whole-message tally (_scan.h) decides, not count_text.
     bint fast
+    # National tables besides the default ones, no split policy: a message of default
+    # alphabet characters only is counted from its tally too (see _basic_first).
+    bint basic_first
     # The tally must follow the GSM-7 count (not under mode 2, unless smart encoding asks
     # whether the text is GSM-7 as it stands).
     bint want_gsm
@@ -189,7 +192,24 @@ cdef int _options(tuple options, object table, Options* o) except -1:
     o.ucs_multi = _capacity(header, concat, True)
     o.fast = locks == 1 and singles == 1
     o.want_gsm = mode != 2 or smart
+    o.basic_first = not o.fast and len(options) == 6 and mode != 2 and locks & 1 and singles & 1
     return 0
+
+
+cdef inline bint _basic_first(const sms_tally* t, const Options* o, Out* out, Py_ssize_t i) noexcept nogil:
+    # With national tables enabled, a message of default alphabet characters only (no
+    # extension character, TS 23.038 §6.2.1) costs one septet a character with no shift
+    # element in the header; every other table pair costs at least as much per character
+    # and adds 3 octets of header a table (TS 23.040 §9.2.3.24.15-16), so the scalar
+    # API's choice is the default tables and their count (tests/test_batch_tables.py
+    # checks it against the scalar API).  True when stored.
+    cdef Result r
+    if not (t.gsm and t.escapes == 0):
+        return False
+    memset(&r, 0, sizeof(Result))  # (what _decide leaves unset on its other branches)
+    _decide(t, o, &r)  # one-septet items only: never asks for the greedy split
+    _store(out, i, r.encoding, r.parts, r.units, r.remaining)
+    return True
 
 
 cdef inline bint _decide(const sms_tally* t, const Options* o, Result* r) noexcept nogil:
@@ -264,6 +284,17 @@ cdef inline void _count_one(int kind, const void* data, Py_ssize_t n, const Opti
                             Py_ssize_t i, Buffer* buf) noexcept nogil:
     cdef Result r, g
     cdef bint plain
+    cdef sms_tally t
+    if o.basic_first:
+        memset(&t, 0, sizeof(sms_tally))
+        if kind == 1:
+            sms_tally_latin1(<const uint8_t*>data, n, 1, &t)
+        elif kind == 2:
+            sms_tally_ucs2(<const uint16_t*>data, n, 1, &t)
+        else:
+            sms_tally_ucs4(<const uint32_t*>data, n, 1, &t)
+        if _basic_first(&t, o, out, i):
+            return
     count_text(kind, data, n, &o.plan, &r)
     if o.smart:
         # Smart encoding only changes a text that is not GSM-7 as it stands.

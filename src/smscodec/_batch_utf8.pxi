@@ -94,6 +94,13 @@ cdef inline int _utf8_count(const uint8_t* p, Py_ssize_t n, Py_ssize_t room, con
     # 3: no memory.
     cdef sms_tally t
     if not o.fast:
+        if o.basic_first:
+            memset(&t, 0, sizeof(sms_tally))  # (sms_tally_utf8 fills it only when well-formed)
+            if sms_tally_utf8(p, n, room, 1, &t) != 0:
+                bad_at[0] = sms_utf8_error(p, n)
+                return 2
+            if _basic_first(&t, o, out, i):
+                return 0
         return _utf8_decoded(p, n, o, out, i, buf, scratch, capacity, bad_at, NULL)
     if sms_tally_utf8(p, n, room, o.want_gsm, &t) != 0:
         bad_at[0] = sms_utf8_error(p, n)
