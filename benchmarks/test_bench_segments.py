@@ -202,3 +202,18 @@ def test_national_languages_any_container(measure: Measure, container: str, fres
 
     parts = measure("160 chars turkish, 13 tables by container", label, 160, call)
     assert parts == 2
+
+
+# Issue 15: a split policy costs at most 3x the default one on 160-character texts of each
+# string width (1-byte GSM-7, 2-byte Russian, 4-byte with emoji and skin tones).
+EMOJI = ("Hi Anna 👍🏽 your order has shipped 📦 thanks 🎉 " * 4)[:160]
+WIDTHS = {"1-byte": GSM, "2-byte": UCS2, "4-byte": EMOJI}
+
+
+@pytest.mark.parametrize("policy", ["3gpp", "twilio", "vonage"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_policy(measure: Measure, width: str, policy: str) -> None:
+    text = WIDTHS[width]
+    label = "no tables" if policy == "3gpp" else f"policy {policy}"
+    parts = measure(f"160 chars {width}, policy", label, 160, lambda: count_segments(text, policy=policy))
+    assert parts == count_segments(text, policy=policy)

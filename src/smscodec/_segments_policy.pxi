@@ -132,6 +132,14 @@ cdef Py_ssize_t _policy_replay(
         k.anchor = cut
     fill = _span(kind, data, start, i, ucs2, ones, uniform)
     while i < n:
+        if uniform and fill < capm:
+            # Every code point costs one unit: the part fills up exactly capm - fill code
+            # points on, and nothing is decided before that (a part ends only where the
+            # next code point no longer fits).
+            cost = capm - fill if capm - fill < n - i else n - i
+            fill += cost
+            i += cost
+            continue
         cost = _cost(_read(kind, data, i), ucs2, ones)
         if fill + cost > capm and i >= nocut:
             cut = -1
