@@ -101,3 +101,13 @@ def test_split_binary_view() -> None:
     assert len(dom.find_all("section", cls="part")) == 2
     assert len(dom.find_all("li", cls="o")) == 200
     assert dom.find("dd", data_k="encoding").attrs["data-v"] == "binary"
+
+
+def test_the_notebook_view_draws_the_parts_of_the_policy_counted() -> None:
+    # A family emoji across the first boundary: 2 parts by TS 23.040, 3 by Twilio's split.
+    text = "\u0430" * 65 + "\U0001f468\u200d\U0001f469\u200d\U0001f467" + "\u0430" * 61
+    for policy, parts in (("3gpp", 2), ("twilio", 3)):
+        info = smscodec.analyze(text, policy=policy)
+        assert info.segments == parts
+        assert info._repr_html_().count("data-part=") == parts
+        assert smscodec.split(text, policy=policy)._repr_html_().count("data-part=") == parts

@@ -93,8 +93,10 @@ class SegmentInfo:
             (equal to ``segments`` when nothing was replaced).
         udh: the caller's own header the text was analysed with (``b""`` for none).
         reference_bits: the concatenation reference width it was analysed with.
-            Neither is compared nor shown in the ``repr``: they are the options, kept so
-            that the notebook view (``_repr_html_``) draws the parts that were counted.
+        policy: the split policy it was analysed with.
+            None of these three is compared or shown in the ``repr``: they are the
+            options, kept so that the notebook view (``_repr_html_``) draws the parts
+            that were counted.
     """
 
     encoding: str
@@ -110,6 +112,7 @@ class SegmentInfo:
     original_segments: int = 0
     udh: bytes = field(default=b"", compare=False, repr=False)
     reference_bits: int = field(default=8, compare=False, repr=False)
+    policy: str | SplitPolicy = field(default="3gpp", compare=False, repr=False)
 
     @property
     def saved_segments(self) -> int:
@@ -142,6 +145,7 @@ class SegmentInfo:
                 reference_bits=self.reference_bits,
                 languages=languages,
                 reference=0,
+                policy=self.policy,
             )
         except SmsCodecError as exc:  # more than 255 parts: counted, but not sendable
             rows = [
@@ -306,6 +310,7 @@ def _analyze(text: str, plan: SegmentPlan) -> tuple[SegmentInfo, tuple[int, ...]
     fields["original_segments"] = original
     fields["udh"] = plan.header
     fields["reference_bits"] = plan.reference_bits
+    fields["policy"] = plan.policy
     return info, result
 
 
