@@ -636,6 +636,18 @@ def test_estimate_segment_options_and_exactness_whatever_the_context() -> None:
     assert str(result.total) == "8.641975237E-19"
 
 
+def test_estimate_bills_the_parts_of_the_policy() -> None:
+    # A family emoji across the first boundary of a UCS-2 text: 2 parts by TS 23.040,
+    # 3 by Twilio's split, so 3 x the GB default price under policy="twilio".
+    text = "\u0430" * 65 + "\U0001f468\u200d\U0001f469\u200d\U0001f467" + "\u0430" * 61
+    assert estimate([text], ["447700900000"], TABLE).total == 2 * Decimal("0.0413")
+    twilio = estimate([text], ["447700900000"], TABLE, policy="twilio")
+    assert twilio.total == 3 * Decimal("0.0413")
+    assert twilio.by_country["GB"].parts == 3
+    with pytest.raises(ArgumentError, match="policy"):
+        estimate([text], ["447700900000"], TABLE, policy="telco")
+
+
 def test_estimate_columns_count_missing_texts_as_zero() -> None:
     np = pytest.importorskip("numpy")
     texts = np.array(["Hi!", None, LONG], dtype=object)

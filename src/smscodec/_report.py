@@ -916,10 +916,12 @@ def _destination_lines(dest: dict[str, Any]) -> list[str]:
             f"  {_country_label(row)[:width]:<{width}}  {row['messages']:>9,}  {row['parts']:>9,}  "
             f"{cost:>14}  {row['unpriced']:>8,}"
         )
-    if dest["unpriced_messages"]:
+    unpriced = dest["unpriced_messages"]
+    if unpriced:
+        messages = "1 message" if unpriced == 1 else f"{unpriced:,} messages"
+        verb = "is not priced: it is" if unpriced == 1 else "are not priced: they are"
         lines.append(
-            f"  {dest['unpriced_messages']:,} messages ({_with_cost(dest['unpriced_parts'], None)}) are not "
-            "priced: they are not in the cost above"
+            f"  {messages} ({_with_cost(dest['unpriced_parts'], None)}) {verb} not in the cost above"
         )
     return lines
 

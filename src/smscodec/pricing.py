@@ -74,6 +74,7 @@ from typing import Any, NamedTuple
 from . import _columns, _numbers
 from ._plan import plan as _plan_of
 from .errors import ArgumentError, PricingError, SmsCodecError, shown
+from .policies import SplitPolicy
 from .segments import count_segments
 
 __all__ = [
@@ -819,6 +820,7 @@ def estimate(
     reference_bits: int = 8,
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
+    policy: str | SplitPolicy = "3gpp",
 ) -> CostEstimate:
     """What sending ``texts[i]`` to ``to[i]`` costs, message by message and by country.
 
@@ -833,6 +835,7 @@ def estimate(
             that network's exact price where the table lists it.
         encoding, udh, reference_bits, smart, languages: the segment options, as for
             :func:`smscodec.analyze`.
+        policy: how the route splits, and so bills (:mod:`smscodec.policies`).
 
     Returns:
         A :class:`CostEstimate`: ``total`` is exactly ``sum(count_segments(text) * price)``
@@ -854,6 +857,7 @@ def estimate(
         "reference_bits": reference_bits,
         "smart": smart,
         "languages": languages,
+        "policy": policy,
     }
     if isinstance(texts, str):
         texts = (texts,)

@@ -356,7 +356,58 @@ def _cell(value: object) -> str:
     return esc(str(value))
 
 
+def _destinations(dest: Mapping[str, Any]) -> str:
+    """The ``destinations`` table of ``analyze --prices`` (``_report.Destinations.record``)."""
+    currency = f" {dest['currency']}" if dest.get("currency") else ""
+    out = [
+        '<section id="countries"><h2>Cost by country</h2>',
+        f"<p>{_figure_inline('cost', str(dest['cost']) + currency, dest['cost'])} at each country's "
+        f"default price ({esc(str(dest.get('prices', '')))}); "
+        f"{_figure_inline('low', str(dest['low']), dest['low'])} to "
+        f"{_figure_inline('high', str(dest['high']), dest['high'])} over the prices of the countries' "
+        "networks.</p>",
+        '<table class="countries"><thead><tr><th>country</th><th>name</th><th class="num">messages</th>'
+        '<th class="num">parts</th><th class="num">cost</th><th class="num">low</th><th class="num">high</th>'
+        '<th class="num">unpriced</th><th>why unpriced</th></tr></thead><tbody>',
+    ]
+    for row in dest.get("countries", []):
+        country = row.get("country")
+        key = "" if country is None else str(country)
+        cells = [
+            "(no destination)" if country is None else key,
+            row.get("name") or "",
+            row.get("messages", 0),
+            row.get("parts", 0),
+            "-" if row.get("cost") is None else row["cost"],
+            "-" if row.get("low") is None else row["low"],
+            "-" if row.get("high") is None else row["high"],
+            row.get("unpriced", 0),
+            row.get("why") or "",
+        ]
+        tds = "".join(
+            f'<td class="num">{_cell(v)}</td>' if 2 <= i <= 7 else f"<td>{_cell(v)}</td>"
+            for i, v in enumerate(cells)
+        )
+        out.append(f'<tr data-country="{_view.attribute(key)}">{tds}</tr>')
+    out.append("</tbody></table>")
+    unpriced = int(dest.get("unpriced_messages", 0))
+    if unpriced:
+        parts = _plural(int(dest.get("unpriced_parts", 0)), "part")
+        out.append(
+            f'<p class="note warn" data-k="unpriced" data-v="{unpriced}">{_plural(unpriced, "message")} '
+            f"({parts}) not priced, and left out of the cost above (never counted as 0).</p>"
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def _figure_inline(key: str, shown: str, value: object) -> str:
+    return f'<strong data-k="{key}" data-v="{_view.attribute(str(value))}">{esc(shown)}</strong>'
+
+
 def _countries(record: Mapping[str, Any]) -> str:
+    if isinstance(record.get("destinations"), Mapping):
+        return _destinations(record["destinations"])
     key = next((k for k in _COUNTRY_KEYS if record.get(k)), None)
     if key is None:
         return ""
@@ -457,7 +508,7 @@ def campaign_html(
         report: the report as ``smscodec analyze --json`` prints it (the dict of
             ``smscodec._report.Campaign.record``), or that JSON read back.  A ``sample``
             (the most expensive messages) is drawn with the viewer; a per-country table
-            (``by_country``) is shown when present.
+            (``destinations``, from ``--prices``) is shown when present.
         title: the page's title (default: ``"smscodec · campaign report"``).
         sample_parts: parts of each sampled message drawn cell by cell.
 
