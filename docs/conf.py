@@ -69,6 +69,8 @@ REFERENCE_MODULES = {
     "smscodec": "api/smscodec.rst",
     "smscodec.policies": "api/policies.rst",
     "smscodec.udh": "api/udh.rst",
+    "smscodec.smpp": "api/smpp.rst",
+    "smscodec.dcs": "api/dcs.rst",
     "smscodec.smart": "api/smart.rst",
     "smscodec.codec": "api/codec.rst",
     "smscodec.batch": "api/batch.rst",

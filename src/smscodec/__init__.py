@@ -62,6 +62,7 @@ _SUBMODULES = frozenset(
         "batch",
         "codec",
         "dask",
+        "dcs",
         "errors",
         "gsm7",
         "hexbody",
@@ -69,6 +70,7 @@ _SUBMODULES = frozenset(
         "segments",
         "signing",
         "smart",
+        "smpp",
         "udh",
         "vonage",
     }
