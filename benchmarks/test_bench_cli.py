@@ -47,6 +47,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 N = int(os.environ.get("SMSCODEC_BENCH_N", "50000"))
 ROUNDS = 3
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src"
+PRICES = pathlib.Path(__file__).resolve().parents[1] / "examples" / "pricing.json"
 
 #: label -> (seconds, messages)
 RESULTS: dict[str, tuple[float, int]] = {}
@@ -81,7 +82,17 @@ def _load_generator() -> Callable[[int], list[str]]:
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     texts = _load_generator()(N)
     folder = tmp_path_factory.mktemp("cli-bench")
-    table = pa.table({"id": pa.array(range(N), pa.int64()), "text": pa.array(texts, pa.string())})
+    # Destinations: distinct numbers in eight countries of examples/pricing.json, as in a
+    # real campaign (each number is placed by phonenumbers once).
+    prefixes = ("447700", "4915", "3361", "3462", "4670", "4860", "7916", "1416")
+    to = [f"{prefixes[i % len(prefixes)]}{1000000 + i:07d}" for i in range(N)]
+    table = pa.table(
+        {
+            "id": pa.array(range(N), pa.int64()),
+            "to": pa.array(to, pa.string()),
+            "text": pa.array(texts, pa.string()),
+        }
+    )
     pq.write_table(table, folder / "corpus.parquet", row_group_size=128 * 1024)
     pq.write_table(table.slice(0, N // 4), folder / "quarter.parquet", row_group_size=128 * 1024)
     with (folder / "corpus.csv").open("w", encoding="utf-8", newline="") as f:
@@ -159,17 +170,33 @@ def test_report_in_process(benchmark: Any, files: dict[str, Any]) -> None:
         ("analyze csv", "corpus.csv", []),
         ("analyze csv, threads=2", "corpus.csv", ["--threads", "2"]),
         ("analyze lines", "corpus.txt", []),
+        ("analyze parquet --output parquet", "corpus.parquet", ["--output", "{folder}/out.parquet"]),
+        ("analyze parquet --prices", "corpus.parquet", ["--prices", str(PRICES), "--to-column", "to"]),
     ],
 )
 def test_analyze_end_to_end(
     benchmark: Any, files: dict[str, Any], label: str, name: str, extra: list[str]
 ) -> None:
-    argv = ["analyze", str(files["folder"] / name), "--json", "--no-progress", "--price", "0.0075", *extra]
+    extra = [arg.format(folder=files["folder"]) for arg in extra]
+    price = [] if "--prices" in extra else ["--price", "0.0075"]
+    argv = ["analyze", str(files["folder"] / name), "--json", "--no-progress", *price, *extra]
     record, rss = _record(benchmark, label, lambda: _child(argv))
     MEMORY[label] = rss
     assert record["messages"] == N
     if "--smart" not in extra:
         assert record["segments"] == files["parts"]
+
+
+def test_start_up(benchmark: Any) -> None:
+    """The interpreter and the imports an ``analyze`` of a Parquet file needs: the part of
+    every end-to-end figure that does not depend on the file."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
+    statement = "import smscodec.cli, smscodec._report, smscodec._inputs, pyarrow.parquet"
+    _record(
+        benchmark,
+        "start-up (imports)",
+        lambda: subprocess.run([sys.executable, "-c", statement], env=env, check=True),
+    )
 
 
 def test_peak_memory_does_not_grow_with_the_file(files: dict[str, Any]) -> None:
@@ -190,6 +217,11 @@ def test_zz_report(capsys: pytest.CaptureFixture[str]) -> None:
     for label in rate:
         if label.startswith(("analyze", "report")) and base in rate:
             lines.append(f"  {label} takes {rate[base] / rate[label]:.2f}x the time of {base}")
+    for option in ("analyze parquet --output parquet", "analyze parquet --prices"):
+        if option in rate and "analyze parquet" in rate:
+            lines.append(
+                f"  {option} takes {rate['analyze parquet'] / rate[option]:.2f}x the time of analyze parquet"
+            )
     for single, double in (
         ("analyze parquet", "analyze parquet, threads=2"),
         ("analyze csv", "analyze csv, threads=2"),
