@@ -42,10 +42,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import batch, pricing
+from . import _numbers, batch, pricing
 from ._plan import plan as _plan_of
 from ._tables import CHAR_CLASSES, CLASSES
-from .errors import SmsCodecError
+from .errors import PricingError, SmsCodecError
 from .policies import SplitPolicy
 from .smart import SMART_MAP
 
@@ -748,6 +748,16 @@ def render(record: dict[str, Any]) -> str:
 # --- cost by destination ------------------------------------------------------------------
 
 
+def _no_empty(numbers: Any) -> Any:
+    """A pyarrow column with its empty strings made nulls: no destination either."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(numbers.type) or pa.types.is_large_string(numbers.type):
+        return pc.if_else(pc.equal(numbers, ""), pa.scalar(None, numbers.type), numbers)
+    return numbers
+
+
 class Destinations:
     """Messages, parts and cost by destination country (``--prices``), fed a chunk at a time.
 
@@ -802,20 +812,18 @@ class Destinations:
             PricingError: a value that is no phone number (``to[i]: ...``, ``i`` the index
                 in ``numbers``).
         """
-        if isinstance(numbers, list):
-            countries = pricing.countries_of([n or None for n in numbers])
-        else:  # a pyarrow Array: an empty string is no destination either
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            if pa.types.is_string(numbers.type) or pa.types.is_large_string(numbers.type):
-                numbers = pc.if_else(pc.equal(numbers, ""), pa.scalar(None, numbers.type), numbers)
-            countries = pricing.countries_of(numbers)
-        index = self._index
-        for country in set(countries):
-            if country not in index:
-                self._number(country)
-        ids = np.fromiter(map(index.__getitem__, countries), dtype=np.intp, count=len(countries))
+        countries: list[str | None] | None = None
+        ids = None if isinstance(numbers, list) else self._arrow_ids(numbers)
+        if ids is None:
+            if isinstance(numbers, list):
+                countries = pricing.countries_of([n or None for n in numbers])
+            else:  # a pyarrow Array: an empty string is no destination either
+                countries = pricing.countries_of(_no_empty(numbers))
+            index = self._index
+            for country in set(countries):
+                if country not in index:
+                    self._number(country)
+            ids = np.fromiter(map(index.__getitem__, countries), dtype=np.intp, count=len(countries))
         size = len(self._names)
         self._messages += np.bincount(ids, minlength=size)
         # float64 weights hold integer sums exactly up to 2**53 parts per chunk.
@@ -836,7 +844,47 @@ class Destinations:
                 unit = self._units[key[0]]
                 text = costs[key] = None if unit < 0 else str(Decimal(unit * key[1]).scaleb(-scale))
             append(text)
+        if countries is None:
+            names = self._names
+            countries = [names[k] for k in ids.tolist()]
         return {"country": countries, "cost": strings, "cost_units": cost_units, "cost_scale": scale}
+
+    def _arrow_ids(self, numbers: Any) -> npt.NDArray[np.intp] | None:
+        """The country numbers of a pyarrow column of numbers, placed a distinct value at a
+        time (what ``pricing.countries_of`` gives, without a Python object per row); None
+        for a column of another type, or holding a value that is no phone number (then
+        ``countries_of`` says which, value by value)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(numbers, pa.ChunkedArray):
+            numbers = numbers.combine_chunks()
+        kind = numbers.type
+        if pa.types.is_dictionary(kind):
+            numbers, kind = numbers.dictionary_decode(), kind.value_type
+        if pa.types.is_integer(kind):
+            numbers = pc.cast(numbers, pa.string())
+        elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            return None
+        encoded = numbers.dictionary_encode()
+        values = encoded.dictionary
+        regions = _numbers.regions_arrow(values)
+        for region in regions:
+            if isinstance(region, PricingError):
+                return None
+        # The distinct regions (a few hundred at most) -> country numbers; an empty string
+        # is no destination, as a missing value is (slot 0).
+        places = pa.array(regions, pa.string()).dictionary_encode()
+        numbers_of = np.zeros(len(places.dictionary), dtype=np.intp)
+        for k, region in enumerate(places.dictionary.to_pylist()):
+            number = self._index.get(region)
+            numbers_of[k] = self._number(region) if number is None else number
+        lookup = np.zeros(len(values) + 1, dtype=np.intp)
+        lookup[1:] = numbers_of[places.indices.to_numpy()]
+        lookup[1:][pc.equal(values, "").to_numpy(zero_copy_only=False)] = 0
+        # A null index (no destination) becomes -1, so slot 0 after the shift.
+        codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp) + 1
+        return lookup[codes]  # type: ignore[no-any-return]
 
     def record(self) -> dict[str, Any]:
         """The per-country table, as a JSON-ready dict (amounts as decimal strings)."""
