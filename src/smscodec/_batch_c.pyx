@@ -190,7 +190,9 @@ cdef int _options(tuple options, object table, Options* o) except -1:
     o.gsm_multi = _capacity(header, concat, False)
     o.ucs_single = _capacity(header, 0, True)
     o.ucs_multi = _capacity(header, concat, True)
-    o.fast = locks == 1 and singles == 1
+    # The tally decides only TS 23.040's greedy split: under a split policy (its clusters,
+    # words, fill or per-part limits) count_text finds the parts.
+    o.fast = locks == 1 and singles == 1 and not o.plan.flags
     o.want_gsm = mode != 2 or smart
     o.basic_first = not o.fast and len(options) == 6 and mode != 2 and locks & 1 and singles & 1
     return 0

@@ -2,7 +2,10 @@
 
 Each partition is counted by :mod:`smscodec.batch` on whichever worker holds it; the
 functions are plain module-level callables with no global state, so they pickle to
-worker processes.  Install with ``pip install 'smscodec[dask]'``.
+worker processes.  Partitions of Arrow-backed strings (pandas' ``str`` and
+``string[pyarrow]``, ``ArrowDtype``, what ``read_parquet`` gives) are read from their
+Arrow buffers, without a Python object per message.  Install with
+``pip install 'smscodec[dask]'``.
 
 Recipe::
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import batch
+from .errors import ArgumentError
 
 __all__ = ["analyze", "count_segments", "totals"]
 
@@ -39,25 +43,32 @@ def _analyze_partition(part: Any, options: dict[str, Any]) -> Any:
     return pd.DataFrame(batch.analyze(part, **options), index=part.index)
 
 
-def _check_series(series: Any) -> None:
+def _check_series(series: Any, options: dict[str, Any]) -> None:
     import dask.dataframe as dd
 
     if not isinstance(series, dd.Series):
         raise TypeError(f"expected a dask.dataframe.Series of str, not {type(series).__name__}")
+    if options.get("output", "numpy") != "numpy":
+        # The partitions' results are pandas objects, made from numpy arrays.
+        raise ArgumentError(
+            f"output={options['output']!r} is not an option of smscodec.dask, which returns Dask collections",
+            argument="output",
+        )
 
 
 def count_segments(series: Any, **options: Any) -> Any:
     """The parts of every message of a Dask Series, as a lazy int32 Series with the same index.
 
     ``options`` are those of :func:`smscodec.batch.count_segments` (``encoding``,
-    ``reference_bits``, ``smart``, ``languages``, ``threads``).
+    ``reference_bits``, ``smart``, ``languages``, ``threads``, ``policy``), but ``output``.
 
     Raises:
         TypeError: ``series`` is not a Dask Series.
+        ArgumentError: an ``output`` other than ``"numpy"``.
     """
     import pandas as pd
 
-    _check_series(series)
+    _check_series(series, options)
     meta = pd.Series([], dtype="int32", name=series.name)
     return series.map_partitions(_count_partition, options, meta=meta)
 
@@ -67,10 +78,11 @@ def analyze(series: Any, **options: Any) -> Any:
 
     Raises:
         TypeError: ``series`` is not a Dask Series.
+        ArgumentError: an ``output`` other than ``"numpy"``.
     """
     import pandas as pd
 
-    _check_series(series)
+    _check_series(series, options)
     meta = pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in _ANALYZE_COLUMNS.items()})
     return series.map_partitions(_analyze_partition, options, meta=meta)
 
