@@ -9,7 +9,7 @@ import pytest
 
 import smscodec
 import smscodec.batch
-from smscodec.policies import POLICIES
+from smscodec.policies import POLICIES, SplitPolicy
 
 BUILT_IN = tuple(POLICIES)
 
@@ -39,3 +39,23 @@ def test_batch_with_policy_and_smart() -> None:
     for name in BUILT_IN:
         want = [0 if t is None else smscodec.count_segments(t, policy=name, smart=True) for t in texts]
         assert smscodec.batch.count_segments(texts, policy=name, smart=True).tolist() == want
+
+
+ROUTES = [
+    SplitPolicy(name="short parts", gsm7_units=(150, 140), ucs2_units=(60, 50)),
+    SplitPolicy(name="words", words=True),
+    SplitPolicy(name="clusters", graphemes=True),
+]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_callers_policy_on_every_container(route: SplitPolicy) -> None:
+    # Texts of every width around part boundaries: plain, with spaces to break at, with
+    # extension characters and with emoji clusters.
+    texts = ["a" * 151, "word " * 40, "[x] " * 50, "\u0416" * 61, "\U0001f1eb\U0001f1f7" * 30, "hi", None]
+    want = [None if t is None else smscodec.analyze(t, policy=route) for t in texts]
+    for container in (texts, tuple(texts)):
+        result = smscodec.batch.analyze(container, policy=route)
+        assert result["segments"].tolist() == [0 if w is None else w.segments for w in want]
+        assert result["remaining"].tolist() == [0 if w is None else w.remaining for w in want]
+        assert result["units"].tolist() == [0 if w is None else w.units for w in want]
