@@ -6,6 +6,8 @@ numpy is the batch extra, so this module sits in conftest's NEEDS_NUMPY.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import smscodec
 import smscodec.batch
@@ -59,3 +61,28 @@ def test_a_callers_policy_on_every_container(route: SplitPolicy) -> None:
         assert result["segments"].tolist() == [0 if w is None else w.segments for w in want]
         assert result["remaining"].tolist() == [0 if w is None else w.remaining for w in want]
         assert result["units"].tolist() == [0 if w is None else w.units for w in want]
+
+
+# The default alphabet with CR LF, an extension character and a few characters that make
+# clusters (a combining accent, a skin tone, a flag half): the compiled kernel counts a
+# default-alphabet message under "twilio" from its tally, everything else by its split.
+TWILIO_ALPHABET = "ab \r\n\u00e9\u00c4\u0394_{\u20ac\u0301\U0001f44d\U0001f3fd\U0001f1eb"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet=TWILIO_ALPHABET, min_size=150, max_size=330)
+        | st.text(alphabet="ab\r\n", max_size=480),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_twilio_from_every_container_equals_the_scalar_api(texts: list[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    want = [smscodec.analyze(t, policy="twilio") for t in texts]
+    for container in (texts, pa.array(texts, pa.string()), pa.array(texts, pa.large_string())):
+        result = smscodec.batch.analyze(container, policy="twilio")
+        assert result["segments"].tolist() == [w.segments for w in want]
+        assert result["remaining"].tolist() == [w.remaining for w in want]
+        assert result["units"].tolist() == [w.units for w in want]

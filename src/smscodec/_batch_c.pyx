@@ -161,6 +161,13 @@ cdef struct Scan:
 include "_batch_smart.pxi"
 
 
+cdef enum:
+    # _plan.FLAG_GRAPHEMES | FLAG_TWILIO_RULES | FLAG_TWILIO_FILL: the "twilio" policy's
+    # bits, and its fill rule alone (no words, no per-part limits: POLICY_LIMITS unset).
+    _TWILIO_FLAGS = 1 | 2 | 8
+    _TWILIO_FILL = 8
+
+
 cdef struct Out:
     int32_t* segments
     int32_t* units      # NULL: not wanted
@@ -194,7 +201,14 @@ cdef int _options(tuple options, object table, Options* o) except -1:
     # words, fill or per-part limits) count_text finds the parts.
     o.fast = locks == 1 and singles == 1 and not o.plan.flags
     o.want_gsm = mode != 2 or smart
-    o.basic_first = not o.fast and len(options) == 6 and mode != 2 and locks & 1 and singles & 1
+    # _basic_first holds for TS 23.040's split with national tables, and for Twilio's
+    # (policies.py, "twilio": its fill equals the greedy one where every code point costs
+    # one unit, and a default-alphabet text has no grapheme cluster of several code points
+    # but CR LF, which Twilio splits) unless smart encoding, which Twilio applies to
+    # every mapped character, is on.
+    twilio = (o.plan.flags & _TWILIO_FILL) and not (o.plan.flags & ~_TWILIO_FLAGS) and not smart
+    o.basic_first = (not o.fast and mode != 2 and locks & 1 and singles & 1
+                     and (len(options) == 6 or twilio))
     return 0
 
 
