@@ -217,7 +217,11 @@ class _ParquetWriter(Writer):
             added.append(pa.array(result["sent"], type=pa.string()))
         table = pa.Table.from_arrays(inputs + added, names=self.columns)
         if self.writer is None:
-            self.writer = self.pq.ParquetWriter(self.path, table.schema)
+            # Dictionary pages only for the added columns of few distinct values: trying
+            # them on the texts (and most inputs), which have as many values as rows, took
+            # half the time of writing (measured: 0.19 -> 0.085 s for 300,000 rows).
+            few = [name for name in ("encoding", "country", "blocking") if name in self.columns]
+            self.writer = self.pq.ParquetWriter(self.path, table.schema, use_dictionary=few)
         self.writer.write_table(table)
 
     def close(self) -> None:
