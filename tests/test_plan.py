@@ -81,3 +81,16 @@ def test_every_public_entry_point_agrees_on_a_container_change() -> None:
     for languages in (ALL, list(ALL), range(1, 14)):
         assert smscodec.analyze(text, languages=languages).segments == expected
         assert len(smscodec.split(text, languages=languages)) == expected
+
+
+def test_a_full_cache_still_caches_the_options_in_use() -> None:
+    # Fill the cache with other option sets (as a long-running service or a long test run
+    # does), then the plan in use now must still be found by value.
+    _plan.cache_clear()
+    for bits in (8, 16):
+        for n in range(_plan._MAX_PLANS):
+            _plan.plan("auto", bytes([4, 0x04, 0x02, n % 256, 0]), bits, False, ())
+    assert len(_plan._PLANS) <= _plan._MAX_PLANS
+    first = _plan.plan("auto", b"", 8, False, ALL)
+    assert _plan.plan("auto", b"", 8, False, list(ALL)) is first
+    assert _plan.plan("auto", b"", 8, False, range(1, 14)) is first

@@ -371,8 +371,14 @@ def plan(
     found = _PLANS.get(key)
     if found is None:
         found = _make(encoding, udh, reference_bits, smart, key_languages, policy)
-        if len(_PLANS) < _MAX_PLANS:
-            _PLANS[key] = found
+        if len(_PLANS) >= _MAX_PLANS:
+            # Forget the oldest plan rather than stop caching: a long-running service that
+            # once saw many option sets must still cache the ones it uses now.
+            try:
+                del _PLANS[next(iter(_PLANS))]
+            except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+                pass
+        _PLANS[key] = found
     # Only an immutable container may be recognised by identity next time.
     if type(given) is tuple or type(given) is range or type(given) is frozenset:
         globals()["_last"] = (encoding, udh, reference_bits, smart, given, policy, found)
