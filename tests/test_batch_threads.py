@@ -87,3 +87,51 @@ def _error_of(call: Callable[[], object]) -> BaseException | None:
     except Exception as exc:
         return exc
     return None
+
+
+def test_a_list_is_counted_in_place_and_keeps_its_references() -> None:
+    # A list is read without a copy: the kernel holds a reference to each string of the
+    # block it counts, and gives every one back, also when an element is refused.
+    import gc
+    import sys
+
+    texts = [f"message {k} " * (k % 40 + 1) + "€" * (k % 3) for k in range(2000)]
+    before = [sys.getrefcount(t) for t in texts]
+    assert batch.count_segments(texts).tolist() == [smscodec.count_segments(t) for t in texts]
+    assert [sys.getrefcount(t) for t in texts] == before
+    bad = [*texts[:1500], 7, *texts[1500:]]
+    with pytest.raises(TypeError, match=r"texts\[1500\] is a int, not a str"):
+        batch.count_segments(bad)
+    assert [sys.getrefcount(t) for t in texts] == [n + 1 for n in before]  # + bad's own
+    del bad
+    gc.collect()  # (the traceback pytest.raises kept refers to the list)
+    assert [sys.getrefcount(t) for t in texts] == before
+
+
+def test_a_list_emptied_by_another_thread_is_never_read_after_free() -> None:
+    # The strings are the list's alone: emptying it frees every one not held by the kernel.
+    # The count either finishes (then exactly) or stops with the RuntimeError.
+    import threading
+
+    def empty(target: list[str], started: threading.Event) -> None:
+        started.wait()
+        del target[:]
+
+    outcomes = []
+    for _ in range(20):
+        texts = [f"x{k} " * 60 + "[" for k in range(20000)]
+        first = smscodec.count_segments(texts[0])
+        started = threading.Event()
+        thief = threading.Thread(target=empty, args=(texts, started))
+        thief.start()
+        started.set()
+        try:
+            counts = batch.count_segments(texts)
+        except RuntimeError as exc:
+            outcomes.append(str(exc))
+        else:
+            assert counts[0] == first
+            outcomes.append("finished")
+        thief.join()
+    for outcome in outcomes:
+        assert outcome == "finished" or outcome.startswith("the list changed size while it was counted: ")

@@ -43,9 +43,9 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset
 
-from cpython.ref cimport PyObject
+from cpython.ref cimport PyObject, Py_DECREF, Py_INCREF
 
-from ._segments_c cimport Plan, Result, count_text, set_policy
+from ._segments_c cimport Plan, Result, count_text, replay_default, set_policy
 from ._spec cimport capacity as _capacity
 from ._scan cimport (
     sms_data_ref,
@@ -78,6 +78,9 @@ from . import _batch_py as _twin
 
 cdef extern from "Python.h":
     PyObject* PyTuple_GET_ITEM(object t, Py_ssize_t i)
+    PyObject* PyList_GET_ITEM(object t, Py_ssize_t i)
+    Py_ssize_t PyTuple_GET_SIZE(object t)
+    Py_ssize_t PyList_GET_SIZE(object t)
     bint PyUnicode_Check(PyObject* o)
     PyObject* Py_None
 
@@ -89,7 +92,11 @@ cdef enum:
     # Strings gathered per GIL-free counting pass (bounded scratch on the stack).
     _BLOCK = 512
     # Strings ahead whose header is prefetched while one is read.
-    _AHEAD = 8
+    _AHEAD = 16
+    # Strings ahead whose text is prefetched while one is counted, and at most how many
+    # cache lines of each.
+    _DATA_AHEAD = 4
+    _PREFETCH_LINES = 6
     _FLAGGED = 0xFF
     # The largest Unicode code point (The Unicode Standard §3.9, D9).
     _MAX_CODE_POINT = 0x10FFFF
@@ -334,10 +341,12 @@ cdef inline void _count_one(int kind, const void* data, Py_ssize_t n, const Opti
 cdef inline void _finish(int kind, const void* data, Py_ssize_t n, const sms_tally* t, const Options* o,
                          Out* out, Py_ssize_t i, Buffer* buf) noexcept nogil:
     # Store the result of a tallied text (code points of ``kind`` bytes), smart encoding
-    # included: as _count_one, with count_text only for the exact split.
+    # included: as _count_one, the exact split replayed from the two-unit items only.
     cdef Result r
     if _decide(t, o, &r):
-        count_text(kind, data, n, &o.plan, &r)
+        # Several parts holding two-unit items: only those items are visited again.
+        r.parts = replay_default(kind, data, n, r.encoding, r.per_segment,
+                                 t.astral if r.encoding else t.escapes, &r.remaining)
     if o.smart and not t.gsm and (o.table == NULL or _smart(kind, data, n, o, buf, &r)):
         _store(out, i, _FLAGGED, 0, 0, 0)
     elif r.status != 0:
@@ -349,7 +358,7 @@ cdef inline void _finish(int kind, const void* data, Py_ssize_t n, const sms_tal
 cdef inline void _count_str(int kind, const void* data, Py_ssize_t n, const Options* o, Out* out,
                             Py_ssize_t i, Buffer* buf) noexcept nogil:
     # _count_one under the default tables: a tally of the str's own storage decides; only
-    # several parts holding two-unit items are replayed by count_text.
+    # several parts holding two-unit items are replayed (replay_default).
     cdef sms_tally t
     if kind == 1:
         sms_tally_latin1(<const uint8_t*>data, n, o.want_gsm, &t)
@@ -359,6 +368,18 @@ cdef inline void _count_str(int kind, const void* data, Py_ssize_t n, const Opti
         # A str holds code points only (none above U+10FFFF): never refused here.
         sms_tally_ucs4(<const uint32_t*>data, n, o.want_gsm, &t)
     _finish(kind, data, n, &t, o, out, i, buf)
+
+
+cdef inline void _prefetch_text(const void* data, Py_ssize_t size) noexcept nogil:
+    # Ask for every cache line of a str's text (its first line came with the header),
+    # the first _PREFETCH_LINES of them: the hardware's own prefetcher follows a longer one.
+    cdef const char* p = <const char*>data
+    cdef Py_ssize_t at = 64 - (<size_t>p & 63)
+    cdef int lines = 0
+    while at < size and lines < _PREFETCH_LINES:
+        sms_prefetch(p + at)
+        at += 64
+        lines += 1
 
 
 def simd_level():
@@ -372,7 +393,7 @@ def use_simd_level(int level, /):
     return sms_simd_use(level)
 
 
-def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tuple options not None,
+def count_objects(values not None, Py_ssize_t start, Py_ssize_t stop, tuple options not None,
                   segments, units, remaining, encoding, table=None, /):
     """Count ``values[start:stop]``: see ``_batch_py.count_objects``."""
     cdef Options o
@@ -382,9 +403,18 @@ def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tupl
     cdef const void* datas[_BLOCK]
     cdef Py_ssize_t lengths[_BLOCK]
     cdef Py_ssize_t where[_BLOCK]
-    cdef Py_ssize_t i, k, m
+    # The strings of the block being counted, each with a reference of its own while the
+    # GIL is released: a list may lose them meanwhile (a tuple copy of a whole list would
+    # touch every str header twice more, a cache miss each, for its refcounts).
+    cdef PyObject* held[_BLOCK]
+    cdef Py_ssize_t i, j, k, m = 0, size
     cdef PyObject* item
+    cdef bint is_list = type(values) is list
+    if not is_list and type(values) is not tuple:
+        raise TypeError(f"values must be a list or a tuple, not {type(values).__name__}")
     _options(options, table, &o)
+    if is_list and 0 <= start <= stop and stop > len(values):
+        raise _twin.list_changed(len(values), stop)
     if not 0 <= start <= stop <= len(values):
         raise ValueError(f"range {start}..{stop} is outside 0..{len(values)}")
     # Typed views held for the whole call keep the output buffers alive.
@@ -402,14 +432,20 @@ def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tupl
     try:
         while i < stop:
             m = 0
+            # (Another thread may shrink a list between two blocks, never during one.)
+            size = PyList_GET_SIZE(values) if is_list else PyTuple_GET_SIZE(values)
+            if stop > size:
+                raise _twin.list_changed(size, stop)
             while i < stop and m < _BLOCK:
                 # The str objects lie wherever they were made: ask for the header of one a
                 # few places ahead while this one is read (a miss each, else).
                 if i + _AHEAD < stop:
-                    sms_prefetch(PyTuple_GET_ITEM(values, i + _AHEAD))
-                item = PyTuple_GET_ITEM(values, i)
+                    sms_prefetch(_item(values, is_list, i + _AHEAD))
+                item = _item(values, is_list, i)
                 if PyUnicode_Check(item):
                     sms_ready_ref(item)
+                    Py_INCREF(<object>item)
+                    held[m] = item
                     kinds[m] = sms_kind_ref(item)
                     datas[m] = sms_data_ref(item)
                     lengths[m] = sms_length_ref(item)
@@ -418,20 +454,37 @@ def count_objects(tuple values not None, Py_ssize_t start, Py_ssize_t stop, tupl
                 else:
                     if item != Py_None:
                         _twin.check_element(<object>item, i)  # raises unless a missing value
+                        # (Python code ran: another thread may have had its turn.)
+                        if is_list and PyList_GET_SIZE(values) < stop:
+                            raise _twin.list_changed(len(values), stop)
                     _store(&out, i, 0, 0, 0, 0)
                 i += 1
             with nogil:
                 for k in range(m):
                     # The text of the next strings (their header was read above).
-                    if k + 2 < m:
-                        sms_prefetch(<const char*>datas[k + 2] + 64)
-                        sms_prefetch(<const char*>datas[k + 2] + 128)
+                    j = k + _DATA_AHEAD
+                    if j < m:
+                        _prefetch_text(datas[j], lengths[j] * kinds[j])
                     if o.fast:
                         _count_str(kinds[k], datas[k], lengths[k], &o, &out, where[k], &buf)
                     else:
                         _count_one(kinds[k], datas[k], lengths[k], &o, &out, where[k], &buf)
+            _release(held, m)
+            m = 0
     finally:
+        _release(held, m)
         free(buf.data)
+
+
+cdef inline PyObject* _item(object values, bint is_list, Py_ssize_t i) noexcept:
+    # Element i (checked below the container's size by the caller), borrowed.
+    return PyList_GET_ITEM(values, i) if is_list else PyTuple_GET_ITEM(values, i)
+
+
+cdef inline void _release(PyObject** held, Py_ssize_t m) noexcept:
+    cdef Py_ssize_t k
+    for k in range(m):
+        Py_DECREF(<object>held[k])
 
 
 def count_ucs4(array, Py_ssize_t width, Py_ssize_t start, Py_ssize_t stop,
@@ -522,6 +575,7 @@ include "_batch_views.pxi"
 
 # The pure twin's helpers, the same objects: both twins name errors identically.
 check_element = _twin.check_element
+list_changed = _twin.list_changed
 check_options = _twin.check_options
 ucs4_error = _twin.ucs4_error
 ucs4_text = _twin.ucs4_text

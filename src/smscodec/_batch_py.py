@@ -72,6 +72,7 @@ __all__ = [
     "count_ucs4",
     "count_utf8",
     "count_views",
+    "list_changed",
     "ucs4_error",
     "ucs4_text",
     "utf8_error",
@@ -92,6 +93,12 @@ Options = tuple[int, ...]
 
 # _SmartTable.scan's answer when the public layer must decide (see the module docstring).
 _FLAG = object()
+
+
+def list_changed(size: int, expected: int) -> RuntimeError:
+    """The error for a list that another thread shortened while it was counted (as
+    Python's own "changed size during iteration")."""
+    return RuntimeError(f"the list changed size while it was counted: {size} items, {expected} expected")
 
 
 def check_element(value: object, index: int) -> None:
@@ -324,7 +331,7 @@ def _check_range(start: int, stop: int, length: int, outputs: tuple[Any, ...], b
 
 
 def count_objects(
-    values: tuple[object, ...],
+    values: list[object] | tuple[object, ...],
     start: int,
     stop: int,
     options: Options,
@@ -344,11 +351,18 @@ def count_objects(
         TypeError: an element is neither a ``str`` nor missing (the first such, by index);
             ``table`` is not a SmartTable.
         ValueError: ``table`` does not fit ``options`` (every ``count_*`` function).
+        RuntimeError: a list that another thread shortened while it was counted.
     """
+    if type(values) is not list and type(values) is not tuple:
+        raise TypeError(f"values must be a list or a tuple, not {type(values).__name__}")
     check_options(options)
     check_table(table, options)
+    if type(values) is list and 0 <= start <= stop and stop > len(values):
+        raise list_changed(len(values), stop)
     _check_range(start, stop, len(values), (segments, units, remaining, encoding))
     for i in range(start, stop):
+        if i >= len(values):
+            raise list_changed(len(values), stop)
         value = values[i]
         if isinstance(value, str):
             _store(i, _count(value, options, table), segments, units, remaining, encoding)

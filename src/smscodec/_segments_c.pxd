@@ -70,3 +70,7 @@ cdef void count_text(
 cdef Py_ssize_t count_parts(
     int kind, const void* data, Py_ssize_t length, const Plan* plan, int* status
 ) noexcept nogil
+cdef Py_ssize_t replay_default(
+    int kind, const void* data, Py_ssize_t length, int ucs2, Py_ssize_t cap, Py_ssize_t doubles,
+    Py_ssize_t* rem
+) noexcept nogil

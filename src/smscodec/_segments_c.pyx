@@ -63,7 +63,10 @@ from ._scan cimport (
     sms_kind,
     sms_length,
     sms_nonzero_4x64,
+    sms_is_plain,
+    sms_plain_u8x16,
     sms_plain_u8x32,
+    sms_plain_u16x8,
     sms_ready,
 )
 

@@ -9,36 +9,92 @@ cdef inline uint32_t _cost(uint32_t c, int ucs2, uint64_t ones) noexcept nogil:
     return 1 if (ones >> _class(c)) & 1 else 2
 
 
-cdef Py_ssize_t _replay(
-    int kind, const void* data, Py_ssize_t length, int ucs2, uint64_t ones, Py_ssize_t cap, Py_ssize_t* rem
+cdef inline Py_ssize_t _next_double(
+    int kind, const void* data, Py_ssize_t i, Py_ssize_t n, int ucs2, uint64_t ones, bint skip_plain
 ) noexcept nogil:
-    # Greedy parts of ``cap`` units (the text is known to be encodable); one loop per
-    # storage width so the compiler sees a fixed element size.
-    cdef Py_ssize_t parts = 1, fill = 0, i, cost
+    # The first item from ``i`` on that costs 2 units (``n`` when none does).  UCS-2: a
+    # code point above U+FFFF (only a 4-byte str holds one).  GSM-7: a class not in ``ones``.
+    # ``skip_plain``: every plain character (_scan.h) is one unit, so a block of 16 plain
+    # bytes or 8 plain units is passed over whole.
     cdef const uint8_t* p1 = <const uint8_t*>data
     cdef const uint16_t* p2 = <const uint16_t*>data
     cdef const uint32_t* p4 = <const uint32_t*>data
+    cdef Py_ssize_t stop
     if kind == 1:
-        for i in range(length):
-            cost = _cost(p1[i], ucs2, ones)
-            if fill + cost > cap:
-                parts += 1
-                fill = 0
-            fill += cost
-    elif kind == 2:
-        for i in range(length):
-            cost = _cost(p2[i], ucs2, ones)
-            if fill + cost > cap:
-                parts += 1
-                fill = 0
-            fill += cost
-    else:
-        for i in range(length):
-            cost = _cost(p4[i], ucs2, ones)
-            if fill + cost > cap:
-                parts += 1
-                fill = 0
-            fill += cost
+        if ucs2:
+            return n
+        while i < n:
+            stop = n
+            if skip_plain and n - i >= 16:
+                if sms_plain_u8x16(p1 + i):
+                    i += 16
+                    continue
+                stop = i + 16
+            while i < stop:
+                if not (ones >> _class2[p1[i]]) & 1:
+                    return i
+                i += 1
+        return n
+    if kind == 2:
+        if ucs2:
+            return n
+        while i < n:
+            stop = n
+            if skip_plain and n - i >= 8:
+                if sms_plain_u16x8(p2 + i):
+                    i += 8
+                    continue
+                stop = i + 8
+            while i < stop:
+                if not (ones >> _class2[p2[i]]) & 1:
+                    return i
+                i += 1
+        return n
+    if ucs2:
+        while i < n and p4[i] <= 0xFFFF:
+            i += 1
+        return i
+    while i < n and (ones >> _class(p4[i])) & 1:
+        i += 1
+    return i
+
+
+cdef inline Py_ssize_t _add_singles(Py_ssize_t* fill, Py_ssize_t singles, Py_ssize_t cap) noexcept nogil:
+    # Put ``singles`` one-unit items after ``fill[0]`` units, greedily: the parts opened.
+    cdef Py_ssize_t over, opened
+    if fill[0] + singles <= cap:
+        fill[0] += singles
+        return 0
+    over = singles - (cap - fill[0])
+    opened = (over + cap - 1) // cap
+    fill[0] = over - (opened - 1) * cap
+    return opened
+
+
+cdef Py_ssize_t _replay(
+    int kind, const void* data, Py_ssize_t length, int ucs2, uint64_t ones, Py_ssize_t cap,
+    Py_ssize_t doubles, Py_ssize_t* rem
+) noexcept nogil:
+    # Greedy parts of ``cap`` units of a text known to be encodable, in which a 2-unit item
+    # (an escape pair, TS 23.038 §6.2.1.1; a surrogate pair) never straddles two parts
+    # (TS 23.040 §9.2.3.24.1).  Only the 2-unit items are visited: the one-unit runs
+    # between them are placed by arithmetic, and once ``doubles`` of them (-1: unknown)
+    # have been seen, the rest of the text is one run.
+    cdef Py_ssize_t parts = 1, fill = 0, at = 0, q
+    cdef bint skip_plain = not ucs2 and (ones & _plain_classes) == _plain_classes
+    while doubles != 0 and at < length:
+        q = _next_double(kind, data, at, length, ucs2, ones, skip_plain)
+        if q >= length:
+            break
+        parts += _add_singles(&fill, q - at, cap)
+        if fill + 2 > cap:
+            parts += 1
+            fill = 0
+        fill += 2
+        at = q + 1
+        if doubles > 0:
+            doubles -= 1
+    parts += _add_singles(&fill, length - at, cap)
     rem[0] = cap - fill
     return parts
 
@@ -63,7 +119,7 @@ cdef inline void _measure(
         out.parts = (total + multi - 1) // multi
         out.remaining = out.parts * multi - total
     else:
-        out.parts = _replay(kind, data, length, ucs2, ones, multi, &out.remaining)
+        out.parts = _replay(kind, data, length, ucs2, ones, multi, doubles, &out.remaining)
 
 
 cdef inline Py_ssize_t _sum_classes(uint64_t mask, const Py_ssize_t* hist) noexcept nogil:
@@ -173,7 +229,7 @@ cdef bint _score_pairs(
             k = seen
             sig_mask[k] = wait_mask[j]
             sig_shift[k] = shift
-            sig_parts[k] = _replay(kind, data, length, 0, _lock_classes[lk], multi, &rem)
+            sig_parts[k] = _replay(kind, data, length, 0, _lock_classes[lk], multi, total - length, &rem)
             sig_rem[k] = rem
             seen += 1
         if best_rank < 0 or _better(sig_parts[k], sig_rem[k], p, out, best_rank):
@@ -339,7 +395,7 @@ cdef Py_ssize_t _min_parts(
             seen += 1
             # The classes in the mask cost 2, every other present class 1 (the locking
             # table holds it): the signature decides the replay.
-            parts = _replay(kind, data, length, 0, _lock_classes[wait_lock[j]], wait_multi[j], &rem)
+            parts = _replay(kind, data, length, 0, _lock_classes[wait_lock[j]], wait_multi[j], -1, &rem)
             if not best or parts < best:
                 best = parts
     return best
@@ -356,6 +412,16 @@ cdef inline uint64_t _present(uint8_t (*sub)[MAX_CLASSES]) noexcept nogil:
         if sub[0][k] | sub[1][k] | sub[2][k] | sub[3][k]:
             mask |= (<uint64_t>1) << k
     return mask
+
+
+cdef Py_ssize_t replay_default(
+    int kind, const void* data, Py_ssize_t length, int ucs2, Py_ssize_t cap, Py_ssize_t doubles,
+    Py_ssize_t* rem
+) noexcept nogil:
+    # The greedy parts of ``cap`` units of a text the default tables (ucs2 0) or UCS-2
+    # (ucs2 1) carry, holding ``doubles`` two-unit items: for callers that tallied it
+    # already (smscodec._batch_c), so that only the items are visited again.
+    return _replay(kind, data, length, ucs2, 0 if ucs2 else _lock_classes[0], cap, doubles, rem)
 
 
 cdef Py_ssize_t count_parts(

@@ -20,13 +20,14 @@ cdef uint64_t _single_classes[_NUM_TABLES]      # table -> classes it holds (sin
 cdef uint64_t _word_class[MAX_CLASSES]          # class -> default-table word
 cdef uint64_t _word1[256]                       # U+0000-U+00FF -> default-table word
 cdef uint8_t _class2[65536]                     # U+0000-U+FFFF -> class id (one load, not three)
+cdef uint64_t _plain_classes = 0               # the classes of the plain characters (_scan.h)
 cdef int _pairs[_MAX_PAIRS][2]                  # scored pairs, in tie-break order
 cdef int _num_pairs = 0
 cdef int _rank[_NUM_TABLES][_NUM_TABLES]        # (locking, single) -> index in _pairs, -1: not scored
 
 
 def _init() -> None:
-    global _num_pairs
+    global _num_pairs, _plain_classes
     classes = _tables.CLASSES
     if len(classes) > _ASTRAL_CLASS:
         raise ImportError(f"{len(classes)} character classes exceed MAX_CLASSES")
@@ -81,6 +82,10 @@ def _init() -> None:
         _word1[k] = _word_class[_pages[_page_of[0]][k]]
     for cp in range(65536):
         _class2[cp] = _pages[_page_of[cp >> 8]][cp & 0xFF]
+    _plain_classes = 0
+    for cp in range(128):
+        if sms_is_plain(cp):
+            _plain_classes |= (<uint64_t>1) << _class2[cp]
     _num_pairs = 0
     memset(_rank, 0xFF, sizeof(_rank))
     for lk, ss in _tables.SCORED_PAIRS:

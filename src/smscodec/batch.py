@@ -20,7 +20,11 @@ How the containers are read (see ``_batch_py`` for the kernels' theory of operat
   U+0000, so trailing NULs are not counted: a message that really ends in U+0000 cannot
   be told apart from padding (use an object or Arrow array for such data).
 * Lists, tuples, object arrays and pandas object Series are read through each ``str``'s
-  own storage; numpy StringDType arrays are converted to ``str`` in blocks of
+  own storage.  A list is read in place, not copied: the kernel holds a reference to
+  each string of the block (512) it counts while the GIL is released, so a list that
+  another thread changes meanwhile is never read after a string is freed (a list that
+  thread shortens stops the call with ``RuntimeError``, as Python's own iteration
+  does).  numpy StringDType arrays are converted to ``str`` in blocks of
   65,536 elements (numpy gives no GIL-free access to them).
 * Anything else iterable is materialised as a tuple first.
 
@@ -103,7 +107,7 @@ class _Source:
 
 
 class _Objects(_Source):
-    def __init__(self, values: tuple[object, ...]) -> None:
+    def __init__(self, values: list[object] | tuple[object, ...]) -> None:
         self.values = values
         self.length = len(values)
 
@@ -196,8 +200,11 @@ def _sources(texts: Any) -> Iterator[Any]:
     stream, read a group of chunks at a time (see ``_arrow_sources``)."""
     if isinstance(texts, tuple):
         yield _Objects(texts)
+    elif type(texts) is list:
+        # Read in place: the kernel holds a reference to each string of the block it
+        # counts while the GIL is released (no copy of the list).
+        yield _Objects(texts)
     elif isinstance(texts, list):
-        # A snapshot: the strings stay alive while the GIL is released.
         yield _Objects(tuple(texts))
     elif isinstance(texts, (str, bytes, bytearray, memoryview)):
         raise TypeError(f"texts must be a collection of str, not a single {type(texts).__name__}")
