@@ -676,3 +676,65 @@ def test_the_documented_command_on_the_bundled_examples(
         "VA": "listed without a price",
     }
     assert Decimal(dest["cost"]) == estimate.total == Decimal("208.34644000")
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_bad_numbers_unpriced_counts_them_and_names_the_first(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    files: dict[str, pathlib.Path],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    # --bad-numbers unpriced: a value that is no phone number leaves its message unpriced
+    # (never priced at 0) and the report says how many and where the first was; the
+    # default stays an error naming the line.  Several chunks, the bad values in two.
+    monkeypatch.setattr(_inputs, "CHUNK", 3)
+    monkeypatch.setattr(_inputs, "MAX_PARQUET_BATCH", 3)
+    numbers = ["447700900123", "not a number", "+1 202 555 0123", "", "999123456", "447700900123", "12ab"]
+    texts = ["hi", "x" * 161, "code 1", "none", "hello", "x" * 161, "bye"]
+    if kind == "csv":
+        path = tmp_path / "bad.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([("to", "text"), *zip(numbers, texts, strict=True)])
+        first = f"{path}: line 3, column 'to'"
+    else:
+        path = tmp_path / "bad.parquet"
+        pq.write_table(pa.table({"to": numbers, "text": texts}), path, row_group_size=3)
+        first = f"{path}: row 2, column 'to'"
+    argv = [str(path), "--prices", str(files["prices"]), "--to-column", "to"]
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert err.startswith(f"smscodec: PricingError: {first}: 'not a number' is not a phone number")
+    out_path = tmp_path / "out.csv"
+    dest = destinations(capsys, *argv, "--bad-numbers", "unpriced", "--output", str(out_path))
+    bad = {1, 4, 6}
+    want = pricing.estimate(texts, [None if i in bad or not n else n for i, n in enumerate(numbers)], table())
+    lenient = pricing.estimate(texts, [n or None for n in numbers], table(), invalid="unpriced")
+    assert lenient.total == want.total
+    assert set(lenient.invalid) == bad
+    assert sorted(lenient.unpriced) == sorted(bad | {3})
+    assert Decimal(dest["cost"]) == want.total
+    assert dest["invalid_messages"] == 3
+    assert dest["first_invalid"]["where"] == first
+    assert dest["first_invalid"]["why"].startswith("'not a number' is not a phone number")
+    rows = {(row["country"], row["why"]): row for row in dest["countries"]}
+    assert rows[(None, "not a phone number")]["messages"] == 3
+    assert rows[(None, "not a phone number")]["parts"] == 1 + 1 + 1 + 1  # 161 septets: 2 parts
+    assert rows[(None, "no destination")]["messages"] == 1
+    assert dest["unpriced_messages"] == 4
+    with out_path.open(encoding="utf-8", newline="") as f:
+        written = list(csv.DictReader(f))
+    assert [(r["country"], r["cost"]) for r in written] == [
+        ("GB", "0.0400"),
+        ("", ""),
+        ("US", "0.0080"),
+        ("", ""),
+        ("", ""),
+        ("GB", "0.0800"),
+        ("", ""),
+    ]
+    code, text, _ = run(capsys, *argv, "--bad-numbers", "unpriced")
+    assert code == 0
+    assert "(not a phone number)" in text
+    assert f"3 messages go to a value that is no phone number; the first: {first}: " in text

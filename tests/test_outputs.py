@@ -193,3 +193,34 @@ def test_output_errors_are_one_line(
     assert code == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_failed_run_leaves_no_output_and_an_earlier_file_as_it_was(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+    threads: int,
+) -> None:
+    if suffix == "parquet":
+        pytest.importorskip("pyarrow")
+    monkeypatch.setattr(_inputs, "CHUNK", 3)  # the refused message is in the third chunk
+    source = tmp_path / "in.csv"
+    rows = [f"{i},hello {i}" for i in range(7)] + ["7,Жук"] + [f"{i},bye" for i in range(8, 12)]
+    source.write_text("id,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / f"out.{suffix}"
+    args = ["analyze", str(source), "--encoding", "gsm7", "--output", str(out), "--threads", str(threads)]
+    assert main(args) == 1
+    assert "line 9" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # no partial file either
+    out.write_bytes(b"an earlier report")
+    assert main(args) == 1
+    assert out.read_bytes() == b"an earlier report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", out.name]
+    # And a run that succeeds replaces it whole.
+    capsys.readouterr()
+    assert main([*args[:2], "--output", str(out)]) == 0
+    assert out.read_bytes() != b"an earlier report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", out.name]

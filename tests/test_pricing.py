@@ -731,3 +731,30 @@ def test_estimate_totals_are_the_sums_of_their_parts(messages: list[tuple[str, s
         sum((row.cost for row in result.by_country.values() if row.cost is not None), Decimal(0))
         == result.total
     )
+
+
+def test_estimate_invalid_unpriced_lists_what_is_no_phone_number() -> None:
+    texts = ["Hi!", "Hi!", "Hi!", "Hi!", LONG]
+    numbers = ["447700900000", "12ab", None, "+44", "+16045550123"]
+    strict_part = estimate([texts[0], texts[4]], [numbers[0], numbers[4]], TABLE)
+    for to in (numbers, tuple(numbers)):
+        result = estimate(texts, to, TABLE, invalid="unpriced")
+        assert result.unpriced == (1, 2, 3)
+        assert list(result.invalid) == [1, 3]
+        assert result.invalid[1].startswith("'12ab' is not a phone number")
+        assert result.invalid[3].startswith("+44 is too short")
+        assert result.total == strict_part.total  # never priced at 0, never counted
+        first, last = strict_part.per_message
+        assert result.per_message == (first, None, None, None, last)
+        assert sum(c.messages for c in result.by_country.values()) == 2
+    assert estimate(["Hi!"], ["447700900000"], TABLE).invalid == {}
+    with pytest.raises(ArgumentError, match="invalid must be 'raise' or 'unpriced'"):
+        estimate(["Hi!"], ["447700900000"], TABLE, invalid="skip")  # type: ignore[arg-type]
+    pa = pytest.importorskip("pyarrow")
+    column = pa.array(numbers * 2)
+    arrow = estimate(texts * 2, column, TABLE, invalid="unpriced")
+    assert list(arrow.invalid) == [1, 3, 6, 8]
+    assert arrow.unpriced == (1, 2, 3, 6, 7, 8)
+    assert estimate(texts * 2, column.dictionary_encode(), TABLE, invalid="unpriced").invalid == arrow.invalid
+    with pytest.raises(PricingError, match=r"^to\[1\]: '12ab' is not a phone number"):
+        estimate(texts * 2, column, TABLE)

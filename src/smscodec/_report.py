@@ -786,6 +786,10 @@ class Destinations:
         self.scale = max([0, *(-int(x) for x in exponents)])
         self._units: list[int] = [-1]
         self._costs: dict[tuple[int, int], str | None] = {}
+        # The values that are no phone number (--bad-numbers unpriced): their slot, made
+        # when the first is met, and where that first one was.
+        self._invalid_slot = -1
+        self.first_invalid: dict[str, str] | None = None
 
     def _number(self, country: str | None) -> int:
         number = len(self._names)
@@ -798,9 +802,22 @@ class Destinations:
         self._parts = np.append(self._parts, 0)
         return number
 
-    def add(self, numbers: Any, segments: npt.NDArray[np.int32], *, details: bool = False) -> dict[str, Any]:
+    def note_invalid(self, where: str, why: str) -> None:
+        """Remember where the first value that is no phone number was (for the report)."""
+        if self.first_invalid is None:
+            self.first_invalid = {"where": where, "why": why}
+
+    def add(
+        self,
+        numbers: Any,
+        segments: npt.NDArray[np.int32],
+        *,
+        details: bool = False,
+        invalid: list[int] | None = None,
+    ) -> dict[str, Any]:
         """Tally one chunk: ``numbers[i]`` (a str, or None / "" for none) got ``segments[i]``
-        parts; ``numbers`` is a list or a pyarrow Array.
+        parts; ``numbers`` is a list or a pyarrow Array.  ``invalid``: the indices whose
+        value is no phone number (given as None in ``numbers``), tallied as such.
 
         Returns:
             With ``details``: ``country`` (a list of ISO codes, None for no destination),
@@ -824,6 +841,16 @@ class Destinations:
                 if country not in index:
                     self._number(country)
             ids = np.fromiter(map(index.__getitem__, countries), dtype=np.intp, count=len(countries))
+        if invalid:
+            if self._invalid_slot < 0:
+                # A slot of its own, outside the country index (None there stays "no
+                # destination").
+                self._invalid_slot = len(self._names)
+                self._names.append(None)
+                self._units.append(-1)
+                self._messages = np.append(self._messages, 0)
+                self._parts = np.append(self._parts, 0)
+            ids[np.asarray(invalid, dtype=np.intp)] = self._invalid_slot
         size = len(self._names)
         self._messages += np.bincount(ids, minlength=size)
         # float64 weights hold integer sums exactly up to 2**53 parts per chunk.
@@ -895,11 +922,13 @@ class Destinations:
         table = self.prices.countries
         rows = []
         total = low = high = Decimal(0)
-        unpriced_messages = unpriced_parts = 0
+        unpriced_messages = unpriced_parts = invalid_messages = 0
         for number, country in enumerate(self._names):
             messages, parts = int(self._messages[number]), int(self._parts[number])
             if not messages:
                 continue
+            if number == self._invalid_slot:
+                invalid_messages = messages
             entry = table.get(country) if country is not None else None
             priced = entry is not None and entry.default is not None
             row: dict[str, Any] = {
@@ -925,7 +954,9 @@ class Destinations:
                 unpriced_messages += messages
                 unpriced_parts += parts
                 row["why"] = (
-                    "no destination"
+                    "not a phone number"
+                    if number == self._invalid_slot
+                    else "no destination"
                     if country is None
                     else "not in the price table"
                     if entry is None
@@ -944,6 +975,8 @@ class Destinations:
             "high": str(high),
             "unpriced_messages": unpriced_messages,
             "unpriced_parts": unpriced_parts,
+            "invalid_messages": invalid_messages,
+            "first_invalid": self.first_invalid,
             "countries": rows,
         }
 
@@ -971,12 +1004,19 @@ def _destination_lines(dest: dict[str, Any]) -> list[str]:
         lines.append(
             f"  {messages} ({_with_cost(dest['unpriced_parts'], None)}) {verb} not in the cost above"
         )
+    invalid = dest.get("invalid_messages", 0)
+    if invalid:
+        first = dest["first_invalid"]
+        messages = "1 message goes" if invalid == 1 else f"{invalid:,} messages go"
+        lines.append(
+            f"  {messages} to a value that is no phone number; the first: {first['where']}: {first['why']}"
+        )
     return lines
 
 
 def _country_label(row: dict[str, Any]) -> str:
     if row["country"] is None:
-        return "(no destination)"
+        return "(not a phone number)" if row["why"] == "not a phone number" else "(no destination)"
     label = f"{row['country']} {row['name'] or ''}".rstrip()
     return label if row["why"] is None else f"{label} ({row['why']})"
 

@@ -258,6 +258,7 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
     threaded = (args.threads or 1) > 1 and fmt == "parquet"
     chunks = _inputs.prefetch(iter(source)) if threaded else iter(source)
     messages = done = 0
+    failed = True
     try:
         for chunk in chunks:
             try:
@@ -275,6 +276,7 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
             messages += len(chunk.texts)
             done = chunk.done
             progress.update(done, messages)
+        failed = False
     finally:
         progress.close(done, messages)
         close = getattr(chunks, "close", None)
@@ -282,7 +284,11 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
             close()
         source.close()
         if writer is not None:
-            writer.close()
+            # A failed run leaves no output file (nor a partial one): see _outputs.Writer.
+            if failed:
+                writer.discard()
+            else:
+                writer.close()
     record = campaign.record(price=args.price, top=args.top)
     if destinations is not None:
         record["destinations"] = destinations.record()
@@ -344,19 +350,39 @@ def _priced(
     from .errors import PricingError
 
     numbers = chunk.extra  # a list (CSV) or a pyarrow Array (Parquet)
+    details = args.output is not None
     try:
-        return destinations.add(numbers, result["segments"], details=args.output is not None)  # type: ignore[no-any-return]
+        return destinations.add(numbers, result["segments"], details=details)  # type: ignore[no-any-return]
     except PricingError:
         if not isinstance(numbers, list):
             numbers = numbers.to_pylist()
+        # The rare chunk holding a bad value: each distinct value looked at once.
+        verdicts: dict[object, str | None] = {}
+        bad: dict[int, str] = {}
         for index, number in enumerate(numbers):
-            try:
-                pricing.countries_of([number or None])
-            except (PricingError, TypeError) as exc:
-                exc.args = (str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1),)
-                where = f"{chunk.unit} {chunk.numbers[index]:,}, column {args.to_column!r}"
-                raise _refused(exc, where, name, args.encoding) from None
-        raise
+            key = number or None
+            if key not in verdicts:
+                try:
+                    pricing.countries_of([key])
+                    verdicts[key] = None
+                except (PricingError, TypeError) as exc:
+                    if args.bad_numbers == "error":
+                        exc.args = (str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1),)
+                        raise _refused(exc, _where(chunk, index, args), name, args.encoding) from None
+                    verdicts[key] = str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1)
+            reason = verdicts[key]
+            if reason is not None:
+                if not bad:
+                    destinations.note_invalid(f"{name}: {_where(chunk, index, args)}", reason)
+                bad[index] = reason
+        if not bad:
+            raise
+        kept = [None if index in bad else number for index, number in enumerate(numbers)]
+        return destinations.add(kept, result["segments"], details=details, invalid=list(bad))  # type: ignore[no-any-return]
+
+
+def _where(chunk: Any, index: int, args: argparse.Namespace) -> str:
+    return f"{chunk.unit} {chunk.numbers[index]:,}, column {args.to_column!r}"
 
 
 # Messages the HTML report draws with the viewer: the ones with the most parts.
@@ -454,6 +480,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     an.add_argument(
         "--to-column", default=None, metavar="NAME", help="the destination number column, for --prices"
+    )
+    an.add_argument(
+        "--bad-numbers",
+        choices=["error", "unpriced"],
+        default="error",
+        help="a --to-column value that is no phone number: stop with an error naming its line "
+        "(default), or count the message as unpriced and report how many there were",
     )
     an.add_argument("--top", type=int, default=15, help="how many characters that block GSM-7 to list")
     an.add_argument(

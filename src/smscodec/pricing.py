@@ -66,10 +66,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from . import _columns, _numbers
 from ._plan import plan as _plan_of
@@ -688,34 +688,43 @@ def countries_of(numbers: Iterable[object]) -> list[str | None]:
         TypeError: a value that is neither a str, an int nor missing (naming its index).
         PricingError: a value that is no phone number, naming its index (``to[7]: ...``).
     """
+    return _places(numbers, lenient=False)[0]
+
+
+def _places(numbers: Iterable[object], *, lenient: bool) -> tuple[list[str | None], dict[int, str]]:
+    """:func:`countries_of`, and with ``lenient`` a value that is no phone number gives
+    None too, its index and the reason in the dict instead of the PricingError."""
     if isinstance(numbers, str):
         raise TypeError("numbers must be an iterable of phone numbers, not one str")
+    invalid: dict[int, str] = {}
     if _columns.family(numbers) == "pyarrow":
-        found = _arrow_countries(numbers)
+        found = _arrow_countries(numbers, invalid if lenient else None)
         if found is not None:
-            return found
+            return found, invalid
     out: list[str | None] = []
     append = out.append
     lookup = _numbers.lookup()
     for index, value in enumerate(_values(numbers)):
-        if type(value) is str:
-            try:
+        try:
+            if type(value) is str:
                 append(lookup(value))
-            except PricingError as exc:
-                raise PricingError(f"to[{index}]: {exc}") from None
-        elif _missing(value):
-            append(None)
-        else:
-            try:
+            elif _missing(value):
+                append(None)
+            else:
                 append(lookup(_number_text(value, f"to[{index}]")))
-            except PricingError as exc:
+        except PricingError as exc:
+            if not lenient:
                 raise PricingError(f"to[{index}]: {exc}") from None
-    return out
+            invalid[index] = str(exc)
+            append(None)
+    return out, invalid
 
 
-def _arrow_countries(column: Any) -> list[str | None] | None:
+def _arrow_countries(column: Any, invalid: dict[int, str] | None = None) -> list[str | None] | None:
     """:func:`countries_of` for a pyarrow Array or ChunkedArray of strings or integers, a
-    column at a time over its distinct values; None for another type (then value by value)."""
+    column at a time over its distinct values; None for another type (then value by value).
+    With ``invalid`` (a dict), a value that is no phone number gives None, and its indices
+    and reason go into ``invalid``, instead of the PricingError."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -731,12 +740,17 @@ def _arrow_countries(column: Any) -> list[str | None] | None:
     elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         return None
     encoded = column.dictionary_encode()
-    regions = _numbers.regions_arrow(encoded.dictionary)
+    regions: list[str | PricingError | None] = list(_numbers.regions_arrow(encoded.dictionary))
     bad = [k for k, region in enumerate(regions) if isinstance(region, PricingError)]
-    if bad:
+    if bad and invalid is None:
         # The first row holding a bad value, and that value's error.
         first = min((pc.index(encoded.indices, k).as_py(), k) for k in bad)
         raise PricingError(f"to[{first[0]}]: {regions[first[1]]}")
+    if bad and invalid is not None:
+        for k in bad:
+            for row in pc.indices_nonzero(pc.fill_null(pc.equal(encoded.indices, k), False)).to_pylist():
+                invalid[row] = str(regions[k])
+            regions[k] = None
     return pc.take(pa.array(regions, type=pa.string()), encoded.indices).to_pylist()  # type: ignore[no-any-return]
 
 
@@ -774,6 +788,8 @@ class CostEstimate:
             table does not list or lists without a price), never counted as 0 in the totals.
         by_country: country -> :class:`CountryCost` (messages, parts, cost), the unpriced
             countries included (``cost`` None), in order of first appearance.
+        invalid: with ``invalid="unpriced"``, index -> why its destination is no phone
+            number (such messages are in ``unpriced`` too); empty otherwise.
     """
 
     total: Decimal
@@ -785,6 +801,7 @@ class CostEstimate:
     per_message: tuple[Decimal | None, ...]
     unpriced: tuple[int, ...]
     by_country: Mapping[str, CountryCost]
+    invalid: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def complete(self) -> bool:
@@ -821,6 +838,7 @@ def estimate(
     smart: bool | Mapping[str, str] = False,
     languages: Iterable[str | int] = (),
     policy: str | SplitPolicy = "3gpp",
+    invalid: Literal["raise", "unpriced"] = "raise",
 ) -> CostEstimate:
     """What sending ``texts[i]`` to ``to[i]`` costs, message by message and by country.
 
@@ -836,6 +854,10 @@ def estimate(
         encoding, udh, reference_bits, smart, languages: the segment options, as for
             :func:`smscodec.analyze`.
         policy: how the route splits, and so bills (:mod:`smscodec.policies`).
+        invalid: what a destination that is no phone number does: ``"raise"`` (the
+            PricingError naming its index) or ``"unpriced"`` (the message is listed in
+            ``unpriced``, and in ``invalid`` with the reason: one typing error in an export
+            of a million rows need not stop the estimate).
 
     Returns:
         A :class:`CostEstimate`: ``total`` is exactly ``sum(count_segments(text) * price)``
@@ -846,11 +868,14 @@ def estimate(
             is neither a str nor an int (naming its index).
         ArgumentError: ``texts``, ``to`` and ``networks`` of different lengths; a bad
             segment option.
-        PricingError: a number that is no phone number, naming its index (``to[7]``).
+        PricingError: a number that is no phone number, naming its index (``to[7]``),
+            unless ``invalid="unpriced"``.
         EncodingError, UdhError: as for :func:`smscodec.analyze`, naming the index.
     """
     if not isinstance(prices, PriceTable):
         raise TypeError(f"prices must be a PriceTable, not {type(prices).__name__}")
+    if invalid not in ("raise", "unpriced"):
+        raise ArgumentError(f"invalid must be 'raise' or 'unpriced', got {invalid!r}", argument="invalid")
     options = {
         "encoding": encoding,
         "udh": udh,
@@ -867,7 +892,7 @@ def estimate(
         if not isinstance(given, Iterable) and _columns.family(given) is None:
             raise TypeError(f"{name} must be an iterable or a column, not {type(given).__name__}")
     parts = _parts(texts, options)
-    places = countries_of(to)
+    places, bad = _places(to, lenient=invalid == "unpriced")
     if len(places) != len(parts):
         raise ArgumentError(
             f"to holds {len(places)} numbers for {len(parts)} texts: one destination per message",
@@ -958,4 +983,5 @@ def estimate(
         per_message=tuple(per_message),
         unpriced=tuple(unpriced),
         by_country=MappingProxyType(by_country),
+        invalid=MappingProxyType(dict(sorted(bad.items()))),
     )

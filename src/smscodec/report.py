@@ -374,7 +374,9 @@ def _destinations(dest: Mapping[str, Any]) -> str:
         country = row.get("country")
         key = "" if country is None else str(country)
         cells = [
-            "(no destination)" if country is None else key,
+            ("(not a phone number)" if row.get("why") == "not a phone number" else "(no destination)")
+            if country is None
+            else key,
             row.get("name") or "",
             row.get("messages", 0),
             row.get("parts", 0),
@@ -396,6 +398,14 @@ def _destinations(dest: Mapping[str, Any]) -> str:
         out.append(
             f'<p class="note warn" data-k="unpriced" data-v="{unpriced}">{_plural(unpriced, "message")} '
             f"({parts}) not priced, and left out of the cost above (never counted as 0).</p>"
+        )
+    invalid = int(dest.get("invalid_messages", 0) or 0)
+    first = dest.get("first_invalid")
+    if invalid and first:
+        out.append(
+            f'<p class="note warn" data-k="invalid" data-v="{invalid}">{_plural(invalid, "message")} '
+            "to a value that is no phone number; the first: "
+            f"{_cell(first['where'])}: {_cell(first['why'])}</p>"
         )
     out.append("</section>")
     return "".join(out)
