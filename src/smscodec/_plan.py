@@ -374,9 +374,10 @@ def plan(
         if len(_PLANS) >= _MAX_PLANS:
             # Forget the oldest plan rather than stop caching: a long-running service that
             # once saw many option sets must still cache the ones it uses now.
-            try:
+            # (try, not contextlib.suppress: import smscodec stays free of contextlib)
+            try:  # noqa: SIM105
                 del _PLANS[next(iter(_PLANS))]
-            except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            except (KeyError, RuntimeError, StopIteration):  # another thread was first
                 pass
         _PLANS[key] = found
     # Only an immutable container may be recognised by identity next time.
