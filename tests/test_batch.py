@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -199,6 +200,39 @@ def test_numpy_string_dtype_blocks_name_global_index(monkeypatch: pytest.MonkeyP
     bad = np.array([*texts, 7], dtype=object)
     with pytest.raises(TypeError, match=r"texts\[11\] is a int"):
         batch.analyze(bad)
+
+
+@pytest.mark.parametrize("na", [None, math.nan, "none given"])
+@pytest.mark.parametrize("arrow", [True, False])
+def test_numpy_string_dtype_large_through_arrow_or_str(
+    monkeypatch: pytest.MonkeyPatch, na: object, arrow: bool
+) -> None:
+    # Large StringDType arrays go through pyarrow's converter (when installed) a block at a
+    # time; the results equal the scalar API, NA elements 0 parts, as through str objects.
+    string_dtype = getattr(np.dtypes, "StringDType", None)
+    if string_dtype is None:
+        pytest.skip("numpy < 2.0 has no StringDType")
+    if arrow:
+        pytest.importorskip("pyarrow")
+    else:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow fails
+    monkeypatch.setattr(batch, "_STRINGDTYPE_BLOCK", 1000)
+    texts: list[str | None] = [
+        WITH_MISSING[k % len(WITH_MISSING)] for k in range(batch._STRINGDTYPE_ARROW_MIN + 7)
+    ]
+    if na == "none given":
+        values = [t if t is not None else "" for t in texts]
+        array = np.array(values, dtype=string_dtype())
+        check(batch.analyze(array), values)
+    else:
+        array = np.array([na if t is None else t for t in texts], dtype=string_dtype(na_object=na))
+        check(batch.analyze(array), texts)
+        check(batch.analyze(array[::3]), texts[::3])
+    # A refused message in a later block is named by its index in the whole array.
+    refused = ["plain text"] * len(texts)
+    refused[2503] = "Жук"
+    with pytest.raises(EncodingError, match=r"texts\[2503\]"):
+        batch.count_segments(np.array(refused, dtype=string_dtype()), encoding="gsm7")
 
 
 def test_numpy_float_nan_missing() -> None:

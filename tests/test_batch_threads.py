@@ -110,7 +110,8 @@ def test_a_list_is_counted_in_place_and_keeps_its_references() -> None:
 
 def test_a_list_emptied_by_another_thread_is_never_read_after_free() -> None:
     # The strings are the list's alone: emptying it frees every one not held by the kernel.
-    # The count either finishes (then exactly) or stops with the RuntimeError.
+    # The count either finishes (then exactly, on what the list held) or stops with the
+    # RuntimeError.
     import threading
 
     def empty(target: list[str], started: threading.Event) -> None:
@@ -119,7 +120,7 @@ def test_a_list_emptied_by_another_thread_is_never_read_after_free() -> None:
 
     outcomes = []
     for _ in range(20):
-        texts = [f"x{k} " * 60 + "[" for k in range(20000)]
+        texts = [f"x{k:05d} " * 30 + "[" for k in range(20000)]  # the same count each
         first = smscodec.count_segments(texts[0])
         started = threading.Event()
         thief = threading.Thread(target=empty, args=(texts, started))
@@ -130,7 +131,8 @@ def test_a_list_emptied_by_another_thread_is_never_read_after_free() -> None:
         except RuntimeError as exc:
             outcomes.append(str(exc))
         else:
-            assert counts[0] == first
+            # Emptied before the call looked at it (no message), or counted whole first.
+            assert counts.tolist() in ([], [first] * 20000)
             outcomes.append("finished")
         thief.join()
     for outcome in outcomes:

@@ -24,8 +24,9 @@ How the containers are read (see ``_batch_py`` for the kernels' theory of operat
   each string of the block (512) it counts while the GIL is released, so a list that
   another thread changes meanwhile is never read after a string is freed (a list that
   thread shortens stops the call with ``RuntimeError``, as Python's own iteration
-  does).  numpy StringDType arrays are converted to ``str`` in blocks of
-  65,536 elements (numpy gives no GIL-free access to them).
+  does).  numpy StringDType arrays are converted in blocks of 65,536 elements:
+  by pyarrow's own converter to Arrow strings when pyarrow is installed (then counted as
+  Arrow), else to ``str`` (numpy gives no GIL-free access to them).
 * Anything else iterable is materialised as a tuple first.
 
 The GIL is released while counting; ``threads=N`` splits the messages into N ranges,
@@ -73,8 +74,10 @@ __all__ = ["Analysis", "ArrowColumn", "ArrowTable", "analyze", "count_segments"]
 
 # Fewest messages worth a thread of their own: below this, thread start-up dominates.
 _MIN_PER_THREAD = 4096
-# StringDType elements converted to str at a time (bounds the extra memory).
+# StringDType elements converted (to Arrow, else to str) at a time (bounds the extra memory).
 _STRINGDTYPE_BLOCK = 65536
+# Fewest StringDType elements worth converting through pyarrow (importing it costs more).
+_STRINGDTYPE_ARROW_MIN = 4096
 # What ``output=`` may ask for.
 _OUTPUTS = ("numpy", "arrow")
 
@@ -190,6 +193,32 @@ def _numpy_source(texts: npt.NDArray[Any]) -> _Source:
     return _Objects(tuple(texts.tolist()))
 
 
+def _string_dtype_sources(texts: npt.NDArray[Any]) -> Iterator[Any]:
+    """A numpy StringDType array: through pyarrow's own converter, which reads numpy's packed
+    UTF-8 strings in C++ (about 45 ns a message here, against 220 for ``tolist()``), one
+    block of ``_STRINGDTYPE_BLOCK`` at a time, then the Arrow kernels; as ``str`` objects
+    without pyarrow, for a small array, or when the array's NA object is itself a str (which
+    ``tolist()`` gives as text, and pyarrow would make a null)."""
+    if texts.ndim != 1:
+        raise TypeError(f"texts must be a one-dimensional array, not {texts.ndim}-dimensional")
+    na = getattr(texts.dtype, "na_object", None)
+    pa: Any = None
+    if len(texts) >= _STRINGDTYPE_ARROW_MIN and not isinstance(na, str):
+        try:
+            import pyarrow
+
+            pa = pyarrow
+        except ImportError:
+            pass
+    if pa is None:
+        yield _StringBlocks(texts)
+        return
+    for lo in range(0, len(texts), _STRINGDTYPE_BLOCK):
+        block = pa.array(texts[lo : lo + _STRINGDTYPE_BLOCK], type=pa.large_string())
+        yield from _arrow_sources.sources(block, _kernel)
+        del block
+
+
 def _is_arrow(texts: Any) -> bool:
     kind = type(texts)
     return hasattr(kind, "__arrow_c_stream__") or hasattr(kind, "__arrow_c_array__")
@@ -209,7 +238,10 @@ def _sources(texts: Any) -> Iterator[Any]:
     elif isinstance(texts, (str, bytes, bytearray, memoryview)):
         raise TypeError(f"texts must be a collection of str, not a single {type(texts).__name__}")
     elif isinstance(texts, np.ndarray):
-        yield _numpy_source(texts)
+        if texts.dtype.kind == "T":
+            yield from _string_dtype_sources(texts)
+        else:
+            yield _numpy_source(texts)
     elif type(texts).__module__.startswith("pandas"):
         yield from _pandas_sources(texts)
     elif _is_arrow(texts):
