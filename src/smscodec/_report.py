@@ -792,8 +792,13 @@ class Destinations:
         self.first_invalid: dict[str, str] | None = None
 
     def _number(self, country: str | None) -> int:
-        number = len(self._names)
+        number = self._slot(country)
         self._index[country] = number
+        return number
+
+    def _slot(self, country: str | None) -> int:
+        # A new row of tallies (not entered in the country index: see _number).
+        number = len(self._names)
         self._names.append(country)
         entry = self.prices.countries.get(country) if country is not None else None
         price = None if entry is None else entry.default
@@ -843,13 +848,9 @@ class Destinations:
             ids = np.fromiter(map(index.__getitem__, countries), dtype=np.intp, count=len(countries))
         if invalid:
             if self._invalid_slot < 0:
-                # A slot of its own, outside the country index (None there stays "no
+                # A row of its own, outside the country index (None there stays "no
                 # destination").
-                self._invalid_slot = len(self._names)
-                self._names.append(None)
-                self._units.append(-1)
-                self._messages = np.append(self._messages, 0)
-                self._parts = np.append(self._parts, 0)
+                self._invalid_slot = self._slot(None)
             ids[np.asarray(invalid, dtype=np.intp)] = self._invalid_slot
         size = len(self._names)
         self._messages += np.bincount(ids, minlength=size)

@@ -366,10 +366,11 @@ def _priced(
                     pricing.countries_of([key])
                     verdicts[key] = None
                 except (PricingError, TypeError) as exc:
+                    why = str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1)
                     if args.bad_numbers == "error":
-                        exc.args = (str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1),)
+                        exc.args = (why,)
                         raise _refused(exc, _where(chunk, index, args), name, args.encoding) from None
-                    verdicts[key] = str(exc).removeprefix("to[0]: ").replace("to[0] ", "the value ", 1)
+                    verdicts[key] = why
             reason = verdicts[key]
             if reason is not None:
                 if not bad:

@@ -747,9 +747,12 @@ def _arrow_countries(column: Any, invalid: dict[int, str] | None = None) -> list
         first = min((pc.index(encoded.indices, k).as_py(), k) for k in bad)
         raise PricingError(f"to[{first[0]}]: {regions[first[1]]}")
     if bad and invalid is not None:
+        # Every row holding one of the bad values, in one pass over the indices.
+        codes = encoded.indices
+        rows = pc.indices_nonzero(pc.fill_null(pc.is_in(codes, value_set=pa.array(bad, codes.type)), False))
+        for row, k in zip(rows.to_pylist(), pc.take(codes, rows).to_pylist(), strict=True):
+            invalid[row] = str(regions[k])
         for k in bad:
-            for row in pc.indices_nonzero(pc.fill_null(pc.equal(encoded.indices, k), False)).to_pylist():
-                invalid[row] = str(regions[k])
             regions[k] = None
     return pc.take(pa.array(regions, type=pa.string()), encoded.indices).to_pylist()  # type: ignore[no-any-return]
 
