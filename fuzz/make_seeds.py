@@ -296,6 +296,15 @@ def build() -> dict[str, list[bytes]]:
         seeds["batch_utf8_kernel"].append(
             head + bytes(entries * width) + bitmap + options + _utf8(text) + b"!"
         )
+    # Blocker kernel: message count, plausible-ends flag, the ends' steps, the scan
+    # flags, table flips; then the UTF-8 payload.
+    for i, text in enumerate(texts[:30]):
+        n = 1 + i % 9
+        payload = _utf8(text)
+        step = max(1, len(payload) // n) % 256
+        head = bytes((n, 1 - i % 5 // 4)) + bytes((step,)) * n + bytes(1 + (k + i) % 2 for k in range(n))
+        flips = bytes((i % 4, 0x60, 1, 0xE7, 1, 0x7F, 0))
+        seeds["blockers_kernel"].append(head + flips + payload)
     return seeds
 
 
@@ -319,6 +328,7 @@ _TARGET_NAMES = (
     "verify_webhook",
     "batch_count",
     "batch_utf8_kernel",
+    "blockers_kernel",
 )
 
 

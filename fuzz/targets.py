@@ -68,7 +68,7 @@ def load_library() -> None:
         _errors,
         _plan,
     )
-    for name in ("gsm7", "segments", "count", "signing", "batch"):
+    for name in ("gsm7", "segments", "count", "signing", "batch", "blockers"):
         try:
             pure = importlib.import_module(f"smscodec._{name}_py")
         except ImportError:
@@ -1107,6 +1107,51 @@ def t_batch_utf8_kernel(data: bytes) -> None:
             assert issubclass(done[1], errors.SmsCodecError), done
 
 
+def t_blockers_kernel(data: bytes) -> None:
+    """The report's blocker kernel on hostile buffers: message ends, flags and UTF-8 from
+    the fuzzer, and a table where a few code points (ASCII ones too) do not block."""
+    if "blockers" not in TWINS:
+        return
+    import numpy as np
+
+    r = Reader(data)
+    n = r.byte() % 10
+    plausible = r.flag()
+    raw_ends = [r.byte() for _ in range(n)]
+    scan = np.array([r.byte() & 1 for _ in range(n)], dtype=np.uint8)
+    skip = -2
+    ids = np.full(0x110000, -1, dtype=np.int32)
+    ids[0x20:0x7F] = skip  # printable ASCII carried but for the ones drawn below
+    ids[[ord(c) for c in "\n\r€é"]] = skip
+    for _ in range(r.byte() % 4):
+        cp = r.byte()  # flip an ASCII / Latin-1 entry: carried <-> blocking
+        ids[cp] = -1 if ids[cp] == skip else skip
+    payload = r.rest()
+    if plausible:
+        ends = np.minimum(np.cumsum(raw_ends, dtype=np.int64), len(payload))
+    else:
+        ends = np.array(raw_ends, dtype=np.int64)
+    results = [
+        outcome(twin.blocker_pairs, payload, ends, scan, ids, skip)
+        for twin in TWINS["blockers"]
+        if twin is not None
+    ]
+    results = [(d[0], *(tuple(map(list, d[1])) if d[0] == "ok" else d[1:])) for d in results]
+    if len(results) == 2:
+        assert results[0] == results[1], results
+    done = results[-1]
+    if done[0] == "raise":
+        assert issubclass(done[1], errors.DecodeError) or (
+            done[1] is ValueError and "ends at octet" in done[2]
+        ), done
+    else:
+        positions, cps = done[1], done[2]
+        assert positions == sorted(positions)
+        assert all(scan[q] for q in positions)
+        assert all(ids[cp] != skip for cp in cps)
+        assert len(set(zip(positions, cps, strict=True))) == len(positions)
+
+
 # The national tables of the kernel targets' (locks, singles) pairs (TS 23.038 Annex A).
 _LANGUAGES_OF: dict[tuple[int, int], tuple[str, ...]] = {
     (1, 1): (),
@@ -1154,12 +1199,13 @@ TARGETS: dict[str, Target] = {
     "verify_webhook": t_verify_webhook,
     "batch_count": t_batch_count,
     "batch_utf8_kernel": t_batch_utf8_kernel,
+    "blockers_kernel": t_blockers_kernel,
 }
 
 
 def available() -> list[str]:
     """Targets that have something to test in this checkout (batch only once it landed)."""
-    return [name for name in TARGETS if not name.startswith("batch") or BATCH is not None]
+    return [name for name in TARGETS if not name.startswith(("batch", "blockers")) or BATCH is not None]
 
 
 def main(argv: list[str]) -> None:

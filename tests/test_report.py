@@ -103,23 +103,48 @@ def test_savings_say_what_they_are_compared_with() -> None:
     assert "--smart                      would save 1 part (0.05)" in text
 
 
-def test_astral_character_saves_units_in_a_message_that_stays_ucs2() -> None:
+def _container(texts: list[str], kind: str) -> Any:
+    """``texts`` as a list, or as an Arrow array (built texts are counted from Arrow's
+    own buffers there, a path of its own)."""
+    if kind == "list":
+        return texts
+    pa = pytest.importorskip("pyarrow")
+    return pa.array(texts, type=pa.large_string() if kind == "large_string" else pa.string())
+
+
+CONTAINERS = pytest.mark.parametrize("kind", ["list", "string", "large_string"])
+
+
+@CONTAINERS
+def test_astral_character_saves_units_in_a_message_that_stays_ucs2(kind: str) -> None:
     # "😀Ж" + 68 x "a": 2 + 1 + 68 = 71 UTF-16 units -> 2 parts.  Replacing the emoji by "?"
     # leaves it UCS-2 (Ж) at 70 units -> 1 part; replacing Ж alone saves nothing.
     text = "😀Ж" + "a" * 68
     assert smscodec.count_segments(text) == 2
+    report = Campaign(ReportOptions())
+    report.add(_container([text, "😀" + "b" * 80, PLAIN], kind))
+    chars = by_char(report.record())
+    # The second message: the emoji is its only blocker; "?" + 80 x "b" is GSM-7, 1 part
+    # (82 units were 2).
+    assert (chars["😀"]["messages"], chars["😀"]["only_blocker"], chars["😀"]["segments_saved"]) == (2, 1, 2)
     chars = by_char(campaign([text]).record())
     assert (chars["😀"]["only_blocker"], chars["😀"]["segments_saved"]) == (0, 1)
     assert (chars["Ж"]["only_blocker"], chars["Ж"]["segments_saved"]) == (0, 0)
 
 
-def test_longer_look_alike_can_cost_parts() -> None:
+@CONTAINERS
+def test_longer_look_alike_can_cost_parts(kind: str) -> None:
     # "…á" + 67 x "a": 69 units, 1 part.  The ellipsis's look-alike "..." is 3 units: the
     # message stays UCS-2 (á) at 71 units, 2 parts: replacing it alone costs 1 part.
+    # "…" + 157 x "c": the ellipsis alone; "..." + 157 x "c" is 160 septets, 1 part (was
+    # 158 units, 3 parts): 2 saved.  Total: 1.
     text = "…á" + "a" * 67
-    chars = by_char(campaign([text]).record())
+    report = Campaign(ReportOptions())
+    report.add(_container([text, "…" + "c" * 157], kind))
+    chars = by_char(report.record())
     assert chars["…"]["replacement"] == "..."
-    assert chars["…"]["segments_saved"] == -1
+    assert (chars["…"]["messages"], chars["…"]["only_blocker"], chars["…"]["segments_saved"]) == (2, 1, 1)
+    assert by_char(campaign([text]).record())["…"]["segments_saved"] == -1
 
 
 def test_languages_savings_carry_the_route_caveat() -> None:
@@ -226,8 +251,14 @@ def test_every_figure_equals_recounting(
         report = Campaign(ReportOptions(smart=smart, languages=languages))
         size = max(1, -(-len(texts) // chunks))
         for k, lo in enumerate(range(0, len(texts), size)):
-            kind = pa.string() if k % 2 else pa.large_string()
-            report.add(pa.array(texts[lo : lo + size], type=kind))
+            part = texts[lo : lo + size]
+            if k % 3 == 2:
+                # A chunked array of two pieces, one of them a slice (offsets not at 0).
+                half = len(part) // 2
+                whole = pa.array([None, *part[half:]], type=pa.string())
+                report.add(pa.chunked_array([pa.array(part[:half], type=pa.string()), whole[1:]]))
+            else:
+                report.add(pa.array(part, type=pa.string() if k % 3 else pa.large_string()))
     else:
         report = campaign(texts, chunks, smart=smart, languages=languages)
     blockers, mixed = oracle(texts, smart, languages)

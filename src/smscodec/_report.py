@@ -37,17 +37,23 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _numbers, batch, pricing
+from ._backend import load
 from ._plan import plan as _plan_of
 from ._tables import CHAR_CLASSES, CLASSES
 from .errors import PricingError, SmsCodecError
 from .policies import SplitPolicy
 from .smart import SMART_MAP
+
+if TYPE_CHECKING:
+    from . import _blockers_py as _blockers
+else:
+    _blockers = load("blockers")
 
 __all__ = ["LANGUAGES_CAVEAT", "Campaign", "Destinations", "ReportOptions", "first_refused", "render"]
 
@@ -59,9 +65,6 @@ LANGUAGES_CAVEAT = (
 )
 #: The stand-in for a character that has no look-alike: one septet of the default alphabet.
 STAND_IN = "?"
-# Pairs (messages x distinct blockers) up to this many are deduplicated with a bitmap; a
-# larger chunk (thousands of distinct CJK characters) is sorted instead.
-_BITMAP_PAIRS = 1 << 24
 _UNICODE_SIZE = 0x110000
 # Entries of the blocker table that are no blocker numbers.
 _CARRIED = -2
@@ -132,6 +135,18 @@ def _take(texts: Any, index: npt.NDArray[np.intp]) -> Any:
     return texts.take(pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)]))
 
 
+def _plain_arrow(texts: Any) -> Any:
+    """An Arrow chunk as one ``string`` or ``large_string`` array (string views and
+    chunked arrays made so), whose buffers are UTF-8 and offsets."""
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        texts = texts.cast(pa.large_string())
+    return texts
+
+
 def _utf8(
     texts: Any, wanted: npt.NDArray[np.bool_]
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.intp]]:
@@ -141,10 +156,7 @@ def _utf8(
     if _is_arrow(texts):
         import pyarrow as pa
 
-        if isinstance(texts, pa.ChunkedArray):
-            texts = texts.combine_chunks()
-        if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
-            texts = texts.cast(pa.large_string())
+        texts = _plain_arrow(texts)
         _, offsets_buffer, data_buffer = texts.buffers()[:3]
         width = np.int32 if pa.types.is_string(texts.type) else np.int64
         offsets = np.frombuffer(offsets_buffer, dtype=width)[texts.offset : texts.offset + len(texts) + 1]
@@ -254,20 +266,27 @@ class Campaign:
             # Look-alikes are replaced once the message has no other blocker.
             ids[list(plan.smart)] = _CARRIED
         self._ids = ids
-        # ASCII blockers other than the control characters (` and DEL without --smart).
-        self._ascii_blockers = [int(octet) for octet in np.flatnonzero(ids[0x20:0x80] != _CARRIED) + 0x20]
+        self._tables = (plan.locks, plan.singles)
+        # A message whose only blocker is replaced by characters the tables carry goes as
+        # GSM-7: the batch kernels count that as smart encoding with a map of the blockers
+        # (and, with --smart, the look-alikes), without building the changed texts; not
+        # where the policy or the plan leaves smart encoding to the scalar API.
+        smart_plan = _plan_of(
+            options.encoding, b"", options.reference_bits, True, options.languages, options.policy
+        )
+        self._smart_recount = options.encoding == "auto" and smart_plan.batch_smart
+        self._look_alikes = (
+            {chr(cp): text for cp, text in plan.smart.items()} if options.smart and plan.smart else {}
+        )
         # Per blocker, by number: code point, replacement, whether the replacement
-        # changes the UTF-16 length, and the totals.
+        # changes the UTF-16 length, whether the tables carry it, and the totals.
         self._chars: list[int] = []
         self._replacements: list[str] = []
         self._resized = np.zeros(0, dtype=bool)
+        self._carried = np.zeros(0, dtype=bool)
         self._messages = np.zeros(0, dtype=np.int64)
         self._only = np.zeros(0, dtype=np.int64)
         self._saved = np.zeros(0, dtype=np.int64)
-        # Scratch for the octet scan, reused from chunk to chunk (fresh multi-megabyte
-        # arrays cost a page fault per 4 KiB, more than the scan itself).
-        self._scratch = np.zeros(0, dtype=np.uint8)
-        self._mask = np.zeros(0, dtype=bool)
 
     @property
     def blockers(self) -> dict[str, tuple[int, int, int]]:
@@ -438,21 +457,52 @@ class Campaign:
         if not len(recount):
             return owner, chars
         rows, cols = owner[recount], chars[recount]
-        if _is_arrow(texts):
-            wanted, where = np.unique(rows, return_inverse=True)
-            strings = _take(texts, wanted).to_pylist()
-            originals = [strings[i] for i in where.tolist()]
-        else:
-            originals = [texts[i] for i in rows.tolist()]
+        after = np.empty(len(rows), dtype=np.int64)
+        fast = only[recount] & self._carried[cols] if self._smart_recount else np.zeros(len(rows), dtype=bool)
+        if np.any(fast):
+            # Distinct messages (a message has one only blocker), ascending.
+            keys = np.unique(cols[fast]).tolist()
+            mapping = dict(self._look_alikes)
+            mapping.update({chr(self._chars[c]): self._replacements[c] for c in keys})
+            options = self.options.segment_options()
+            options["smart"] = mapping
+            after[fast] = batch.count_segments(_take(texts, rows[fast]), **options)
+        slow = np.flatnonzero(~fast)
+        if len(slow):
+            after[slow] = self._count_replaced(texts, rows[slow], cols[slow])
+        gain = segments[rows].astype(np.int64) - after
+        self._saved += np.bincount(cols, weights=gain, minlength=d).astype(np.int64)
+        return owner, chars
+
+    def _count_replaced(self, texts: Any, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> Any:
+        """Parts of each message ``rows[k]`` with blocker ``cols[k]`` replaced, built and counted."""
         cps, replacements = self._chars, self._replacements
+        if _is_arrow(texts):
+            # Arrow's own replace_substring, once per blocker (few: these are mostly
+            # characters above U+FFFF), on the rows it is replaced in; no str objects.
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            texts = _plain_arrow(texts)
+            order = np.argsort(cols, kind="stable")
+            ordered = cols[order]
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            ends = np.r_[starts[1:], len(ordered)]
+            pieces = [
+                pc.replace_substring(
+                    _take(texts, rows[order[lo:hi]]), pattern=chr(cps[c]), replacement=replacements[c]
+                )
+                for c, lo, hi in zip(ordered[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+            ]
+            after = np.empty(len(rows), dtype=np.int64)
+            after[order] = batch.count_segments(pa.chunked_array(pieces), **self.options.segment_options())
+            return after
+        originals = [texts[i] for i in rows.tolist()]
         changed = [
             text.replace(chr(cps[c]), replacements[c])
             for text, c in zip(originals, cols.tolist(), strict=True)
         ]
-        after = batch.count_segments(changed, **self.options.segment_options())
-        gain = segments[rows].astype(np.int64) - after
-        self._saved += np.bincount(cols, weights=gain, minlength=d).astype(np.int64)
-        return owner, chars
+        return batch.count_segments(changed, **self.options.segment_options())
 
     def _blocker_pairs(
         self, texts: Any, ucs2: npt.NDArray[np.bool_]
@@ -461,72 +511,19 @@ class Campaign:
         indexes in ``texts`` (ascending) and blocker numbers; blockers met for the first
         time are numbered."""
         data, ends, rows = _utf8(texts, ucs2)
-        n = len(data)
-        if len(self._scratch) < n:
-            self._scratch = np.empty(n, dtype=np.uint8)
-            self._mask = np.empty(n, dtype=bool)
-        scratch, mask = self._scratch[:n], self._mask[:n]
-        # Candidates: lead octets and the ASCII octets that can block.  One compare finds
-        # both ranges: octet - 0x20 wraps the controls (0x00-0x1F) to 0xE0-0xFF and takes
-        # the lead octets (0xC0-0xFF) to 0xA0-0xDF.
-        np.subtract(data, np.uint8(0x20), out=scratch)
-        np.greater_equal(scratch, np.uint8(0xA0), out=mask)
-        raw = data.tobytes() if self._ascii_blockers else b""
-        for octet in self._ascii_blockers:
-            if raw.find(bytes((octet,))) >= 0:  # memchr: rarely there at all
-                mask |= data == octet
-        where = np.flatnonzero(mask)
-        lead = data[where].astype(np.uint32)
-        # The continuation octets of a lead, where it has them (valid UTF-8); elsewhere
-        # (an ASCII candidate, the end of the data) whatever the clamped read finds,
-        # which the decoding below does not use.
-        last = max(n - 1, 0)
-
-        def after(k: int) -> npt.NDArray[np.uint32]:
-            octets: npt.NDArray[np.uint32] = data[np.minimum(where + k, last)].astype(np.uint32)
-            octets &= np.uint32(0x3F)
-            return octets
-
-        b1, b2, b3 = after(1), after(2), after(3)
-        # RFC 3629 §3: 0xxxxxxx, 110xxxxx 10xxxxxx, 1110xxxx 10xxxxxx 10xxxxxx, 11110xxx ...
-        cps = np.where(
-            lead < 0x80,
-            lead,
-            np.where(
-                lead < 0xE0,
-                (lead & 0x1F) << 6 | b1,
-                np.where(
-                    lead < 0xF0,
-                    (lead & 0x0F) << 12 | b1 << 6 | b2,
-                    (lead & 0x07) << 18 | b1 << 12 | b2 << 6 | b3,
-                ),
-            ),
-        )
-        np.minimum(cps, _UNICODE_SIZE - 1, out=cps)
-        ids = self._ids[cps]
-        keep = ids != _CARRIED
-        where, cps, ids = where[keep], cps[keep], ids[keep]
-        owner = rows[np.searchsorted(ends, where, side="right")]
-        # Only the UCS-2 messages (an Arrow chunk is scanned whole; its GSM-7 messages
-        # hold no blocker anyway, but a null's slot may hold stray octets).
-        keep = ucs2[owner]
-        owner, cps, ids = owner[keep], cps[keep], ids[keep]
+        # An Arrow chunk gives every message's octets (a null's slot may hold stray
+        # octets, its GSM-7 messages no blocker): read only the UCS-2 ones.
+        scan = ucs2 if len(rows) == len(ucs2) else np.ones(len(rows), dtype=bool)
+        positions, cps = _blockers.blocker_pairs(data, ends, scan.view(np.uint8), self._ids, _CARRIED)
+        where = np.frombuffer(positions, dtype=np.int64)
+        points = np.frombuffer(cps, dtype=np.uint32)
+        owner = rows[where]
+        ids = self._ids[points]
         unseen = ids == _UNSEEN
         if np.any(unseen):
-            self._number(np.unique(cps[unseen]))
-            ids = self._ids[cps]
-        # Deduplicate (message, blocker): a bitmap over (UCS-2 message, blocker) when it
-        # is small, else a sort.
-        rank = np.cumsum(ucs2) - 1  # a UCS-2 message's place among them
-        k, d = int(rank[-1]) + 1, len(self._chars)
-        key = rank[owner].astype(np.int64) * d + ids
-        if k * d <= _BITMAP_PAIRS:
-            seen = np.zeros(k * d, dtype=bool)
-            seen[key] = True
-            pairs = np.flatnonzero(seen)
-        else:
-            pairs = np.unique(key)
-        return np.flatnonzero(ucs2)[pairs // d], pairs % d
+            self._number(np.unique(points[unseen]))
+            ids = self._ids[points]
+        return owner, ids.astype(np.intp)
 
     def _number(self, cps: npt.NDArray[np.uint32]) -> None:
         """Give the blockers ``cps`` (met for the first time) their numbers."""
@@ -539,11 +536,27 @@ class Campaign:
             cp > 0xFFFF or len(r) != 1 or ord(r) > 0xFFFF
             for cp, r in zip(self._chars[first:], self._replacements[first:], strict=True)
         ]
+        # Left to the built texts: a lone surrogate (refused in a map) and a character
+        # above U+FFFF (a map with such a key leaves every message holding one to the
+        # scalar API, one option plan each).
+        carried = [
+            (cp < 0xD800 or 0xDFFF < cp <= 0xFFFF) and all(self._in_tables(ch) for ch in r)
+            for cp, r in zip(self._chars[first:], self._replacements[first:], strict=True)
+        ]
         grow = np.zeros(len(cps), dtype=np.int64)
         self._resized = np.concatenate([self._resized, np.array(resized, dtype=bool)])
+        self._carried = np.concatenate([self._carried, np.array(carried, dtype=bool)])
         self._messages = np.concatenate([self._messages, grow])
         self._only = np.concatenate([self._only, grow])
         self._saved = np.concatenate([self._saved, grow])
+
+    def _in_tables(self, ch: str) -> bool:
+        """Whether an enabled table (default, national) carries ``ch``."""
+        cls = CHAR_CLASSES.get(ch)
+        if cls is None:
+            return False
+        lk, ss = CLASSES[cls]
+        return bool(lk & self._tables[0] or ss & self._tables[1])
 
     def _replacement(self, cp: int) -> str:
         if self.options.smart:
