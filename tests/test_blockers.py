@@ -1,12 +1,16 @@
 """The blocker kernel (``_blockers_c`` / ``_blockers_py``): distinct (message, blocker)
-pairs of UTF-8 messages, on both backends, against a reference built from ``str``."""
+pairs of UTF-8 messages, on both backends, against a reference built from ``str``.
+
+The kernel takes any buffers (no numpy needed): these tests give it ``array`` and ``bytes``,
+so they run in the no-numpy environment too."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
+from itertools import accumulate
 from types import ModuleType
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,21 +30,23 @@ ASCII_MOSTLY = "abcdefgh" * 6 + " .`~\x7f\x01\né—😀"
 EXTRA = "`\x7f~#%&*+-/:;<=>?_é"
 
 
-def _default_ids() -> np.ndarray:
+def _default_ids() -> array[int]:
     """The report's table for the default tables: SKIP where GSM-7 carries the character
     (every such character is below U+2100), -1 (a blocker not numbered yet) elsewhere."""
-    ids = np.full(SIZE, -1, dtype=np.int32)
-    ids[[cp for cp in range(0x2100) if is_gsm7(chr(cp))]] = SKIP
+    ids = array("i", [-1]) * SIZE
+    for cp in range(0x2100):
+        if is_gsm7(chr(cp)):
+            ids[cp] = SKIP
     return ids
 
 
-def _buffers(texts: list[str]) -> tuple[bytes, np.ndarray]:
+def _buffers(texts: list[str]) -> tuple[bytes, array[int]]:
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-    ends = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    ends = array("q", accumulate(len(e) for e in encoded))
     return b"".join(encoded), ends
 
 
-def _reference(texts: list[str], scan: list[bool], ids: np.ndarray) -> list[tuple[int, int]]:
+def _reference(texts: list[str], scan: list[bool], ids: array[int]) -> list[tuple[int, int]]:
     return [
         (q, ord(ch))
         for q, text in enumerate(texts)
@@ -50,7 +56,9 @@ def _reference(texts: list[str], scan: list[bool], ids: np.ndarray) -> list[tupl
     ]
 
 
-def _pairs(module: ModuleType, data: object, ends: np.ndarray, scan: np.ndarray, ids: np.ndarray) -> list:
+def _pairs(
+    module: ModuleType, data: object, ends: array[int], scan: bytes | bytearray, ids: array[int]
+) -> list:
     positions, cps = module.blocker_pairs(data, ends, scan, ids, SKIP)
     assert positions.typecode == "q"
     assert cps.typecode == "I"
@@ -61,7 +69,7 @@ def test_the_pairs_of_a_few_messages(kernel: Kernel) -> None:
     module = kernel("blockers")
     texts = ["plain text", "caf\u00e7\u00e7 — ok", "", "`x` and \x7f", "你好你", "€[] only extension"]
     data, ends = _buffers(texts)
-    scan = np.ones(len(texts), dtype=np.uint8)
+    scan = bytearray([1]) * len(texts)
     got = _pairs(module, data, ends, scan, _default_ids())
     assert got == [(1, 0xE7), (1, 0x2014), (3, 0x60), (3, 0x7F), (4, 0x4F60), (4, 0x597D)]
     scan[1] = 0
@@ -87,7 +95,7 @@ def test_equals_the_reference_on_both_backends(
     for ch in extra:
         ids[ord(ch)] = -1 if ids[ord(ch)] == SKIP else SKIP
     data, ends = _buffers(texts)
-    scan = np.array(flags[: len(texts)], dtype=np.uint8)
+    scan = bytes(flags[: len(texts)])
     expected = _reference(texts, flags, ids)
     assert _pairs(kernel("blockers"), data, ends, scan, ids) == expected
     assert _pairs(_blockers_py, data, ends, scan, ids) == expected
@@ -120,8 +128,8 @@ def test_equals_the_reference_on_both_backends(
 def test_malformed_utf8_is_the_same_error_on_both_backends(kernel: Kernel, pieces: list[bytes]) -> None:
     body = b"".join(pieces)
     data = b"ok\xc3\xa7" + body
-    ends = np.array([4, len(data)], dtype=np.int64)
-    scan = np.ones(2, dtype=np.uint8)
+    ends = array("q", [4, len(data)])
+    scan = bytes([1, 1])
     ids = _default_ids()
 
     def outcome(module: ModuleType) -> object:
@@ -154,8 +162,8 @@ def _decode_error_start(octets: bytes) -> int | None:
 
 def test_an_unread_message_may_hold_anything(kernel: Kernel) -> None:
     data = b"\xff\xfe\x80" + "é—`".encode()
-    ends = np.array([3, len(data)], dtype=np.int64)
-    got = _pairs(kernel("blockers"), data, ends, np.array([0, 1], dtype=np.uint8), _default_ids())
+    ends = array("q", [3, len(data)])
+    got = _pairs(kernel("blockers"), data, ends, bytes([0, 1]), _default_ids())
     assert got == [(1, 0x2014), (1, 0x60)]
 
 
@@ -172,21 +180,17 @@ def test_an_unread_message_may_hold_anything(kernel: Kernel) -> None:
 def test_buffers_that_do_not_fit_are_refused(
     kernel: Kernel, ends: list[int], scan: int, ids_size: int, message: str
 ) -> None:
-    ids = np.full(ids_size, SKIP, dtype=np.int32)
+    ids = array("i", [SKIP]) * ids_size
     for module in (kernel("blockers"), _blockers_py):
         with pytest.raises(ValueError, match=message):
-            module.blocker_pairs(
-                b"hello", np.array(ends, dtype=np.int64), np.ones(scan, dtype=np.uint8), ids, SKIP
-            )
+            module.blocker_pairs(b"hello", array("q", ends), bytes([1]) * scan, ids, SKIP)
 
 
 def test_no_messages_and_empty_data(kernel: Kernel) -> None:
-    empty = np.zeros(0, dtype=np.int64)
+    empty = array("q")
     for module in (kernel("blockers"), _blockers_py):
-        assert _pairs(module, b"", empty, np.zeros(0, dtype=np.uint8), _default_ids()) == []
-        assert (
-            _pairs(module, b"", np.zeros(3, dtype=np.int64), np.ones(3, dtype=np.uint8), _default_ids()) == []
-        )
+        assert _pairs(module, b"", empty, b"", _default_ids()) == []
+        assert _pairs(module, b"", array("q", [0, 0, 0]), bytes([1, 1, 1]), _default_ids()) == []
 
 
 def test_many_messages_grow_the_result(kernel: Kernel) -> None:
@@ -194,7 +198,7 @@ def test_many_messages_grow_the_result(kernel: Kernel) -> None:
     texts = ["—" + chr(0x4E00 + q % 500) for q in range(3000)]
     data, ends = _buffers(texts)
     ids = _default_ids()
-    got = _pairs(kernel("blockers"), data, ends, np.ones(len(texts), dtype=np.uint8), ids)
+    got = _pairs(kernel("blockers"), data, ends, bytearray([1]) * len(texts), ids)
     assert got == _reference(texts, [True] * len(texts), ids)
     assert len(got) == 6000
 
@@ -208,5 +212,5 @@ def test_an_ascii_blocker_in_any_lane_of_a_word(kernel: Kernel, blockers: str) -
         ids[ord(ch)] = -1
     texts = ["x" * k + blockers[-1] + "y" * (23 - k) for k in range(24)]
     data, ends = _buffers(texts)
-    scan = np.ones(len(texts), dtype=np.uint8)
+    scan = bytearray([1]) * len(texts)
     assert _pairs(kernel("blockers"), data, ends, scan, ids) == [(q, ord(blockers[-1])) for q in range(24)]
