@@ -135,6 +135,12 @@ def _take(texts: Any, index: npt.NDArray[np.intp]) -> Any:
     return texts.take(pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)]))
 
 
+def _runs(keys: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Where each run of equal values of the sorted ``keys`` starts and ends."""
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return starts, np.r_[starts[1:], len(keys)]
+
+
 def _plain_arrow(texts: Any) -> Any:
     """An Arrow chunk as one ``string`` or ``large_string`` array (string views and
     chunked arrays made so), whose buffers are UTF-8 and offsets."""
@@ -149,10 +155,11 @@ def _plain_arrow(texts: Any) -> Any:
 
 def _utf8(
     texts: Any, wanted: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.intp]]:
-    """UTF-8 octets of messages of ``texts`` back to back, where each one ends, and its
-    index in ``texts``.  An Arrow array gives its own buffers, every message (nothing is
-    copied); a list gives the messages ``wanted`` marks, encoded."""
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """UTF-8 octets of messages of ``texts`` back to back, where each one ends, its index
+    in ``texts``, and which of them ``wanted`` marks.  An Arrow array gives its own
+    buffers, every message (nothing is copied; a null's slot may hold stray octets); a
+    list gives the messages ``wanted`` marks, encoded."""
     if _is_arrow(texts):
         import pyarrow as pa
 
@@ -166,13 +173,13 @@ def _utf8(
             if data_buffer is not None
             else np.zeros(0, dtype=np.uint8)
         )
-        return data[offsets[0] : offsets[-1]], offsets[1:] - offsets[0], np.arange(len(texts))
+        return data[offsets[0] : offsets[-1]], offsets[1:] - offsets[0], np.arange(len(texts)), wanted
     rows = np.flatnonzero(wanted)
     # Lone surrogates cannot come from a file; from a caller's list they are kept (as
     # the three octets a surrogate would take), so they show as the blockers they are.
     encoded = [texts[i].encode("utf-8", "surrogatepass") for i in rows.tolist()]
     ends = np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends, rows
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends, rows, np.ones(len(rows), dtype=bool)
 
 
 class Sample:
@@ -257,16 +264,13 @@ class Campaign:
         plan = _plan_of(
             options.encoding, b"", options.reference_bits, options.smart, options.languages, options.policy
         )
+        self._tables = (plan.locks, plan.singles)
         ids = np.full(_UNICODE_SIZE, _UNSEEN, dtype=np.int32)
-        for ch, cls in CHAR_CLASSES.items():
-            lk, ss = CLASSES[cls]
-            if lk & plan.locks or ss & plan.singles:
-                ids[ord(ch)] = _CARRIED
+        ids[[ord(ch) for ch in CHAR_CLASSES if self._in_tables(ch)]] = _CARRIED
         if options.smart and plan.smart is not None:
             # Look-alikes are replaced once the message has no other blocker.
             ids[list(plan.smart)] = _CARRIED
         self._ids = ids
-        self._tables = (plan.locks, plan.singles)
         # A message whose only blocker is replaced by characters the tables carry goes as
         # GSM-7: the batch kernels count that as smart encoding with a map of the blockers
         # (and, with --smart, the look-alikes), without building the changed texts; not
@@ -358,8 +362,7 @@ class Campaign:
         # Every message's characters back to back in one string, cut where the message
         # changes (slicing a str is far cheaper than a numpy split per message).
         chars_in_order = "".join(map(chr, cps.tolist()))
-        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        ends = np.r_[starts[1:], len(cps)]
+        starts, ends = _runs(owner)
         for row, lo, hi in zip(owner[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
             blocking[row] = chars_in_order[lo:hi]
         return blocking
@@ -486,8 +489,7 @@ class Campaign:
             texts = _plain_arrow(texts)
             order = np.argsort(cols, kind="stable")
             ordered = cols[order]
-            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-            ends = np.r_[starts[1:], len(ordered)]
+            starts, ends = _runs(ordered)
             pieces = [
                 pc.replace_substring(
                     _take(texts, rows[order[lo:hi]]), pattern=chr(cps[c]), replacement=replacements[c]
@@ -510,10 +512,7 @@ class Campaign:
         """The distinct (message, blocker) pairs of the messages ``ucs2`` marks: message
         indexes in ``texts`` (ascending) and blocker numbers; blockers met for the first
         time are numbered."""
-        data, ends, rows = _utf8(texts, ucs2)
-        # An Arrow chunk gives every message's octets (a null's slot may hold stray
-        # octets, its GSM-7 messages no blocker): read only the UCS-2 ones.
-        scan = ucs2 if len(rows) == len(ucs2) else np.ones(len(rows), dtype=bool)
+        data, ends, rows, scan = _utf8(texts, ucs2)
         positions, cps = _blockers.blocker_pairs(data, ends, scan.view(np.uint8), self._ids, _CARRIED)
         where = np.frombuffer(positions, dtype=np.int64)
         points = np.frombuffer(cps, dtype=np.uint32)
