@@ -181,6 +181,11 @@ def test_report_in_process(benchmark: Any, files: dict[str, Any]) -> None:
         ("analyze csv, threads=2", "corpus.csv", ["--threads", "2"]),
         ("analyze lines", "corpus.txt", []),
         ("analyze parquet --output parquet", "corpus.parquet", ["--output", "{folder}/out.parquet"]),
+        (
+            "analyze parquet --output parquet, threads=2",
+            "corpus.parquet",
+            ["--output", "{folder}/out2.parquet", "--threads", "2"],
+        ),
         ("analyze parquet --prices", "corpus.parquet", ["--prices", str(PRICES), "--to-column", "to"]),
     ],
 )
@@ -235,6 +240,7 @@ def test_zz_report(capsys: pytest.CaptureFixture[str]) -> None:
     for single, double in (
         ("analyze parquet", "analyze parquet, threads=2"),
         ("analyze csv", "analyze csv, threads=2"),
+        ("analyze parquet --output parquet", "analyze parquet --output parquet, threads=2"),
     ):
         if single in rate and double in rate:
             lines.append(f"  {double} speed-up: {rate[double] / rate[single]:.2f}x")

@@ -13,6 +13,8 @@ import csv
 import json
 import pathlib
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -467,6 +469,28 @@ def test_output_with_threads_is_the_same(
     assert run(capsys, *argv, "--output", str(one))[0] == 0
     assert run(capsys, *argv, "--output", str(two), "--threads", "2")[0] == 0
     assert pq.read_table(one).equals(pq.read_table(two))
+
+
+@pytest.mark.parametrize("smart", [False, True])
+def test_pricing_and_a_parquet_output_never_import_pandas(
+    tmp_path: pathlib.Path, files: dict[str, pathlib.Path], smart: bool
+) -> None:
+    # pyarrow's own converters import pandas when it is installed (0.2 s, more than the
+    # report of a million messages): the CLI builds its arrays without them.
+    pytest.importorskip("pandas")
+    out_path = tmp_path / "out.parquet"
+    argv = [str(files["parquet"]), "--json", "--prices", str(files["prices"]), "--to-column", "to"]
+    argv += ["--output", str(out_path), *(["--smart"] if smart else [])]
+    program = (
+        "import sys, io, contextlib\n"
+        "from smscodec.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['analyze', *{argv!r}])\n"
+        "print(code, 'pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "False"]
+    assert pq.read_table(out_path).num_rows == len(ROWS)
 
 
 # --- errors ----------------------------------------------------------------------------------

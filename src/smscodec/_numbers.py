@@ -31,9 +31,14 @@ The tests compare both paths with phonenumbers itself, number by number.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ._pyarrow_arrays import from_numpy, integers, numpy_of, strings
 from .errors import PricingError, shown
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["lookup", "places", "regions_arrow"]
 
@@ -187,40 +192,42 @@ class _Shared:
         plan = self.arrow_plans[length] = (main, others)
         return plan
 
-    def regions_arrow(self, digits: Any, nsn: Any) -> list[str]:
+    def regions_arrow(self, digits: Any, nsn: Any, code_of: Any) -> npt.NDArray[np.int32]:
         """The regions of national numbers ``nsn`` (a pyarrow string array; ``digits``:
-        the whole numbers), as :meth:`region` gives them one by one."""
+        the whole numbers), as :meth:`region` gives them one by one: each region's
+        number, ``code_of(region)``, in a numpy array."""
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        out = [self.fallback] * len(nsn)
+        out = np.full(len(nsn), code_of(self.fallback), dtype=np.int32)
         if self.national_prefix is not None:
             parse = pc.match_substring_regex(nsn, f"^(?:{self.national_prefix})")
             for i in pc.indices_nonzero(parse).to_pylist():
-                out[i] = self.parsed(digits[i].as_py())
-            keep = pc.indices_nonzero(pc.invert(parse))
+                out[i] = code_of(self.parsed(digits[i].as_py()))
+            keep = numpy_of(pc.indices_nonzero(pc.invert(parse)))
         else:
-            keep = pa.array(range(len(nsn)), type=pa.uint64())
-        lengths = pc.utf8_length(pc.take(nsn, keep))
-        for length in pc.unique(lengths).to_pylist():
-            rows = pc.take(keep, pc.indices_nonzero(pc.equal(lengths, length)))
-            values = pc.take(nsn, rows)
+            keep = np.arange(len(nsn), dtype=np.uint64)
+        lengths = numpy_of(pc.utf8_length(pc.take(nsn, from_numpy(keep, pa.uint64()))))
+        for length in np.unique(lengths).tolist():
+            rows = keep[lengths == length]
+            values = pc.take(nsn, from_numpy(rows, pa.uint64()))
             main, others = self._arrow_plan(length)
             if main is not None:
                 # The main region's numbers are settled: the others are not tried on them.
                 claimed = _all_match(values, main) if main else None
                 if claimed is not None:
-                    rest = pc.indices_nonzero(pc.invert(claimed))
-                    rows, values = pc.take(rows, rest), pc.take(values, rest)
+                    rest = ~numpy_of(claimed)
+                    rows = rows[rest]
+                    values = pc.filter(values, from_numpy(rest, pa.bool_()))
             if not others or not len(values):
                 continue
             # The first region that claims a number: assigned from the last to the first.
-            choice = pa.nulls(len(values), type=pa.int16())
+            choice = np.full(len(values), -1, dtype=np.int32)
             for k in range(len(others) - 1, -1, -1):
-                choice = pc.if_else(_all_match(values, others[k][1]), pa.scalar(k, pa.int16()), choice)
-            for row, k in zip(rows.to_pylist(), choice.to_pylist(), strict=True):
-                if k is not None:
-                    out[row] = others[k][0]
+                choice[numpy_of(_all_match(values, others[k][1]))] = code_of(others[k][0])
+            claimed_rows = choice >= 0
+            out[rows[claimed_rows]] = choice[claimed_rows]
         return out
 
 
@@ -258,6 +265,9 @@ class _Places:
         # Numbers met before (a campaign often repeats its recipients).  A plain dict,
         # emptied when full: a miss costs a tenth of an LRU cache's.
         self.seen: dict[str, str] = {}
+        # The regions met by regions_arrow, numbered in the order met.
+        self.names: list[str] = []
+        self.numbers: dict[str, int] = {}
         self._arrow: Any = None  # the prefix table as pyarrow arrays, on first use
 
     def region(self, number: str) -> str:
@@ -289,9 +299,20 @@ class _Places:
         seen[number] = found
         return found
 
-    def regions_arrow(self, values: Any) -> list[str | PricingError]:
-        """The region of every value of a pyarrow string array without nulls (or the
-        PricingError that :meth:`region` raises for it), a column at a time."""
+    def code(self, region: str) -> int:
+        """The number of ``region`` in :attr:`names` (given on first use)."""
+        number = self.numbers.get(region)
+        if number is None:
+            number = self.numbers[region] = len(self.names)
+            self.names.append(region)
+        return number
+
+    def regions_arrow(self, values: Any) -> tuple[npt.NDArray[np.int32], dict[int, PricingError]]:
+        """The region of every value of a pyarrow string array without nulls, a column
+        at a time: the number of each value's region in :attr:`names` (-1 for a value
+        that is no phone number), and for each such value the PricingError that
+        :meth:`region` raises for it."""
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -299,43 +320,41 @@ class _Places:
             entries = list(dict.fromkeys(self.by_prefix.values()))
             number = {entry: k for k, entry in enumerate(entries)}
             self._arrow = (
-                pa.array(list(self.by_prefix), type=pa.string()),
-                pa.array([number[e] for e in self.by_prefix.values()], type=pa.int32()),
-                pa.array([e[0] for e in entries], type=pa.int32()),
-                pa.array([e[1] for e in entries], type=pa.string()),
-                pa.array([e[2] is not None for e in entries], type=pa.bool_()),
+                strings(list(self.by_prefix)),
+                integers([number[e] for e in self.by_prefix.values()], pa.int32()),
+                np.array([e[0] for e in entries], dtype=np.int64),
+                np.array([self.code(e[1]) for e in entries], dtype=np.int32),
+                np.array([e[2] is not None for e in entries], dtype=bool),
                 entries,
             )
         keys, key_entry, widths, mains, shared, entries = self._arrow
         values = values.cast(pa.string())
         # The plain forms ("447700900123", "+447700900123"); anything else goes one by one.
-        plain = pc.match_substring_regex(values, r"^\+?[1-9][0-9]*$")
+        plain = numpy_of(pc.match_substring_regex(values, r"^\+?[1-9][0-9]*$"))
         digits = pc.replace_substring_regex(values, r"^\+", "")
-        entry = pc.take(key_entry, pc.index_in(pc.utf8_slice_codeunits(digits, 0, 3), value_set=keys))
-        size = pc.subtract(pc.utf8_length(digits), pc.take(widths, entry))
-        ok = pc.and_kleene(
-            plain, pc.and_kleene(pc.greater_equal(size, _MIN_NSN), pc.less_equal(size, _MAX_NSN))
-        )
-        ok = pc.fill_null(ok, False)
-        out: list[str | PricingError] = pc.take(mains, entry).to_pylist()
-        for i in pc.indices_nonzero(pc.invert(ok)).to_pylist():
+        found = pc.index_in(pc.utf8_slice_codeunits(digits, 0, 3), value_set=keys)
+        entry = numpy_of(pc.take(key_entry, found), null=-1)
+        known = entry >= 0
+        size = numpy_of(pc.utf8_length(digits)).astype(np.int64) - widths[entry]
+        ok = plain & known & (size >= _MIN_NSN) & (size <= _MAX_NSN)
+        codes = np.where(ok, mains[entry], -1).astype(np.int32)
+        errors: dict[int, PricingError] = {}
+        for i in np.flatnonzero(~ok).tolist():
             try:
-                out[i] = self.region(values[i].as_py())
+                codes[i] = self.code(self.region(values[i].as_py()))
             except PricingError as exc:
-                out[i] = exc
-        chosen = pc.and_(ok, pc.fill_null(pc.take(shared, entry), False))
-        if pc.any(chosen).as_py():
-            rows = pc.indices_nonzero(chosen)
-            codes = pc.take(entry, rows)
-            for code in pc.unique(codes).to_pylist():
-                width, _, chooser = entries[code]
+                errors[i] = exc
+        chosen = ok & shared[entry]
+        if chosen.any():
+            rows = np.flatnonzero(chosen)
+            chosen_entries = entry[rows]
+            for k in np.unique(chosen_entries).tolist():
+                width, _, chooser = entries[k]
                 assert chooser is not None
-                these = pc.take(rows, pc.indices_nonzero(pc.equal(codes, code)))
-                whole = pc.take(digits, these)
-                found = chooser.regions_arrow(whole, pc.utf8_slice_codeunits(whole, width))
-                for row, region in zip(these.to_pylist(), found, strict=True):
-                    out[row] = region
-        return out
+                these = rows[chosen_entries == k]
+                whole = pc.take(digits, from_numpy(these, pa.int64()))
+                codes[these] = chooser.regions_arrow(whole, pc.utf8_slice_codeunits(whole, width), self.code)
+        return codes, errors
 
 
 _places: _Places | None = None
@@ -371,7 +390,10 @@ def lookup() -> Any:
     return places().region
 
 
-def regions_arrow(values: Any) -> list[str | PricingError]:
-    """The region of every value of a pyarrow string array without nulls, or the
-    PricingError a value raises (see :meth:`_Places.regions_arrow`)."""
-    return places().regions_arrow(values)
+def regions_arrow(values: Any) -> tuple[npt.NDArray[np.int32], list[str], dict[int, PricingError]]:
+    """The regions of a pyarrow string array without nulls (see
+    :meth:`_Places.regions_arrow`): each value's region number, the regions by number,
+    and the PricingError of each value that is no phone number (number -1)."""
+    found = places()
+    codes, errors = found.regions_arrow(values)
+    return codes, found.names, errors

@@ -34,6 +34,7 @@ from typing import IO, Any
 import numpy as np
 
 from ._inputs import Chunk
+from ._pyarrow_arrays import from_numpy, strings
 from .errors import CliError
 
 __all__ = ["OUTPUT_SUFFIXES", "Writer", "in_background", "open_output"]
@@ -97,7 +98,7 @@ class Writer:
             out += [result["country"], result["cost"]]
         elif self.price is not None:
             out.append([self.cost(p) for p in parts])
-        out.append(result["blocking"])
+        out.append(result["blocking"].to_list())
         if self.smart:
             out.append(result["sent"])
         return out
@@ -204,7 +205,7 @@ class _ParquetWriter(Writer):
             words = np.zeros((len(parts), 2), dtype=np.int64)
             words[:, 0] = parts.astype(np.int64) * units
             return pa.Array.from_buffers(kind, len(parts), [None, pa.py_buffer(words)])
-        return pa.array([int(p) * self.price for p in parts.tolist()], type=kind)
+        return pa.array([int(p) * self.price for p in parts.tolist()], type=kind)  # beyond int64: rare
 
     def _priced_array(self, result: dict[str, Any]) -> Any:
         """The ``--prices`` costs as Decimal128 (null when unpriced), from their integer
@@ -217,7 +218,7 @@ class _ParquetWriter(Writer):
         valid = units >= 0
         words = np.zeros((len(units), 2), dtype=np.int64)
         words[:, 0] = np.where(valid, units, 0)  # non-negative: a zero high half
-        bitmap = None if valid.all() else pa.array(valid).buffers()[1]
+        bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
         return pa.Array.from_buffers(kind, len(units), [bitmap, pa.py_buffer(words)])
 
     def write(self, chunk: Chunk, result: dict[str, Any]) -> None:
@@ -225,25 +226,25 @@ class _ParquetWriter(Writer):
         if chunk.rows is not None and not isinstance(chunk.rows, list):
             inputs = list(chunk.rows.columns)  # a Parquet input's own columns and types
         elif chunk.rows is None:
-            inputs = [pa.array(chunk.texts, type=pa.string())]
+            inputs = [strings(chunk.texts)]
         else:
             rows = _input_rows(chunk, len(self.header))
-            inputs = [pa.array(list(column), type=pa.string()) for column in zip(*rows, strict=True)]
+            inputs = [strings(column) for column in zip(*rows, strict=True)]
             if not rows:
-                inputs = [pa.array([], type=pa.string()) for _ in self.header]
+                inputs = [strings([]) for _ in self.header]
         parts = result["segments"]
         codes = result["encoding"].astype(np.int8)
         encoding = pa.DictionaryArray.from_arrays(
-            pa.array(codes, mask=parts == 0), pa.array(list(_ENCODINGS), type=pa.string())
+            from_numpy(codes, pa.int8(), valid=parts != 0), strings(list(_ENCODINGS))
         )
-        added = [pa.array(parts, type=pa.int32()), encoding, pa.array(result["units"], type=pa.int32())]
+        added = [from_numpy(parts, pa.int32()), encoding, from_numpy(result["units"], pa.int32())]
         if self.prices:
-            added += [pa.array(result["country"], type=pa.string()), self._priced_array(result)]
+            added += [strings(result["country"]), self._priced_array(result)]
         elif self.price is not None:
             added.append(self._cost_array(parts))
-        added.append(pa.array(result["blocking"], type=pa.string()))
+        added.append(result["blocking"].to_arrow())
         if self.smart:
-            added.append(pa.array(result["sent"], type=pa.string()))
+            added.append(strings(result["sent"]))
         table = pa.Table.from_arrays(inputs + added, names=self.columns)
         if self.writer is None:
             # Dictionary pages only for the added columns of few distinct values: trying

@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _numbers, batch, pricing
+from . import _numbers, _pyarrow_arrays, batch, pricing
 from ._backend import load
 from ._plan import plan as _plan_of
 from ._tables import CHAR_CLASSES, CLASSES
-from .errors import PricingError, SmsCodecError
+from .errors import SmsCodecError
 from .policies import SplitPolicy
 from .smart import SMART_MAP
 
@@ -133,6 +133,46 @@ def _take(texts: Any, index: npt.NDArray[np.intp]) -> Any:
     # converts it element by element, and pa.array would import pandas.
     index = np.ascontiguousarray(index, dtype=np.int64)
     return texts.take(pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)]))
+
+
+@dataclass(frozen=True)
+class Blocking:
+    """The characters that keep each message of a chunk from GSM-7 (``--output``'s
+    ``blocking`` column): message ``owner[k]`` holds code point ``cps[k]``, grouped by
+    message and in code point order within one; a message not listed has none."""
+
+    size: int
+    owner: npt.NDArray[np.intp]
+    cps: npt.NDArray[np.int64]
+
+    def to_list(self) -> list[str]:
+        """Each message's characters as one string (``""`` for none)."""
+        blocking = [""] * self.size
+        if not len(self.owner):
+            return blocking
+        # Every message's characters back to back in one string, cut where the message
+        # changes (slicing a str is far cheaper than a numpy split per message).
+        chars_in_order = "".join(map(chr, self.cps.tolist()))
+        starts, ends = _runs(self.owner)
+        for row, lo, hi in zip(self.owner[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+            blocking[row] = chars_in_order[lo:hi]
+        return blocking
+
+    def to_arrow(self) -> Any:
+        """The same as a pyarrow ``string`` array, from the code points without a str
+        per message: each message's UTF-8 octets counted from its code points
+        (RFC 3629 §3: 1 to 4 octets by range)."""
+        import pyarrow as pa
+
+        cps = self.cps
+        data = "".join(map(chr, cps.tolist())).encode("utf-8")
+        width = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
+        offsets = np.zeros(self.size + 1, dtype=np.int32)
+        octets = np.bincount(self.owner, weights=width, minlength=self.size).astype(np.int64)
+        np.cumsum(octets, out=offsets[1:])
+        return pa.Array.from_buffers(
+            pa.string(), self.size, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
 
 
 def _runs(keys: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
@@ -316,9 +356,9 @@ class Campaign:
             The chunk's per-message results under the report's options, as
             :func:`smscodec.batch.analyze` gives them (numpy arrays ``segments``,
             ``units``, ``remaining``, ``encoding``); with ``details``, also
-            ``blocking`` (a list of str: the blocking characters in code point order,
-            ``""`` for none) and, with ``smart``, ``sent`` (a list: the text as sent,
-            None for a missing value).
+            ``blocking`` (a :class:`Blocking`: each message's blocking characters in code
+            point order, as a list of str or a pyarrow array) and, with ``smart``,
+            ``sent`` (a list: the text as sent, None for a missing value).
 
         Raises:
             What :func:`smscodec.batch.analyze` raises for the chunk.
@@ -351,21 +391,13 @@ class Campaign:
                 result["sent"] = self._sent(texts, as_written, pairs)
         return result
 
-    def _blocking(self, n: int, pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None) -> list[str]:
-        blocking = [""] * n
+    def _blocking(self, n: int, pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None) -> Blocking:
         if pairs is None or not len(pairs[0]):
-            return blocking
+            return Blocking(n, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64))
         owner, chars = pairs
         cps = np.asarray(self._chars, dtype=np.int64)[chars]
         order = np.lexsort((cps, owner))
-        owner, cps = owner[order], cps[order]
-        # Every message's characters back to back in one string, cut where the message
-        # changes (slicing a str is far cheaper than a numpy split per message).
-        chars_in_order = "".join(map(chr, cps.tolist()))
-        starts, ends = _runs(owner)
-        for row, lo, hi in zip(owner[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
-            blocking[row] = chars_in_order[lo:hi]
-        return blocking
+        return Blocking(n, owner[order], cps[order])
 
     def _sent(
         self,
@@ -766,7 +798,10 @@ def _no_empty(numbers: Any) -> Any:
     import pyarrow.compute as pc
 
     if pa.types.is_string(numbers.type) or pa.types.is_large_string(numbers.type):
-        return pc.if_else(pc.equal(numbers, ""), pa.scalar(None, numbers.type), numbers)
+        empty = _pyarrow_arrays.numpy_of(pc.binary_length(numbers), null=-1) == 0
+        return pc.if_else(
+            _pyarrow_arrays.from_numpy(empty, pa.bool_()), pa.nulls(1, numbers.type)[0], numbers
+        )
     return numbers
 
 
@@ -908,23 +943,22 @@ class Destinations:
             return None
         encoded = numbers.dictionary_encode()
         values = encoded.dictionary
-        regions = _numbers.regions_arrow(values)
-        for region in regions:
-            if isinstance(region, PricingError):
-                return None
-        # The distinct regions (a few hundred at most) -> country numbers; an empty string
-        # is no destination, as a missing value is (slot 0).
-        places = pa.array(regions, pa.string()).dictionary_encode()
-        numbers_of = np.zeros(len(places.dictionary), dtype=np.intp)
-        for k, region in enumerate(places.dictionary.to_pylist()):
+        codes, names, errors = _numbers.regions_arrow(values)
+        if errors:
+            return None
+        # The regions met (a few hundred at most) -> country numbers; an empty string is
+        # no destination, as a missing value is (slot 0).
+        numbers_of = np.zeros(len(names), dtype=np.intp)
+        for code in np.unique(codes).tolist():
+            region = names[code]
             number = self._index.get(region)
-            numbers_of[k] = self._number(region) if number is None else number
+            numbers_of[code] = self._number(region) if number is None else number
         lookup = np.zeros(len(values) + 1, dtype=np.intp)
-        lookup[1:] = numbers_of[places.indices.to_numpy()]
-        lookup[1:][pc.equal(values, "").to_numpy(zero_copy_only=False)] = 0
+        lookup[1:] = numbers_of[codes]
+        lookup[1:][_pyarrow_arrays.numpy_of(pc.binary_length(values)) == 0] = 0
         # A null index (no destination) becomes -1, so slot 0 after the shift.
-        codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp) + 1
-        return lookup[codes]  # type: ignore[no-any-return]
+        indices = _pyarrow_arrays.numpy_of(encoded.indices, null=-1).astype(np.intp) + 1
+        return lookup[indices]
 
     def record(self) -> dict[str, Any]:
         """The per-country table, as a JSON-ready dict (amounts as decimal strings)."""

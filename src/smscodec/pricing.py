@@ -71,7 +71,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from . import _columns, _numbers
+from . import _columns, _numbers, _pyarrow_arrays
 from ._plan import plan as _plan_of
 from .errors import ArgumentError, PricingError, SmsCodecError, shown
 from .policies import SplitPolicy
@@ -740,21 +740,20 @@ def _arrow_countries(column: Any, invalid: dict[int, str] | None = None) -> list
     elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         return None
     encoded = column.dictionary_encode()
-    regions: list[str | PricingError | None] = list(_numbers.regions_arrow(encoded.dictionary))
-    bad = [k for k, region in enumerate(regions) if isinstance(region, PricingError)]
-    if bad and invalid is None:
+    codes, names, errors = _numbers.regions_arrow(encoded.dictionary)
+    if errors and invalid is None:
         # The first row holding a bad value, and that value's error.
-        first = min((pc.index(encoded.indices, k).as_py(), k) for k in bad)
-        raise PricingError(f"to[{first[0]}]: {regions[first[1]]}")
-    if bad and invalid is not None:
+        first = min((pc.index(encoded.indices, k).as_py(), k) for k in errors)
+        raise PricingError(f"to[{first[0]}]: {errors[first[1]]}")
+    regions: list[str | None] = [None if code < 0 else names[code] for code in codes.tolist()]
+    if errors and invalid is not None:
         # Every row holding one of the bad values, in one pass over the indices.
-        codes = encoded.indices
-        rows = pc.indices_nonzero(pc.fill_null(pc.is_in(codes, value_set=pa.array(bad, codes.type)), False))
-        for row, k in zip(rows.to_pylist(), pc.take(codes, rows).to_pylist(), strict=True):
-            invalid[row] = str(regions[k])
-        for k in bad:
-            regions[k] = None
-    return pc.take(pa.array(regions, type=pa.string()), encoded.indices).to_pylist()  # type: ignore[no-any-return]
+        indices = encoded.indices
+        bad = _pyarrow_arrays.integers(list(errors), indices.type)
+        rows = pc.indices_nonzero(pc.is_in(indices, value_set=bad))  # a null is in no set
+        for row, k in zip(rows.to_pylist(), pc.take(indices, rows).to_pylist(), strict=True):
+            invalid[row] = str(errors[k])
+    return pc.take(_pyarrow_arrays.strings(regions), encoded.indices).to_pylist()  # type: ignore[no-any-return]
 
 
 # --- estimates ----------------------------------------------------------------------------
