@@ -375,6 +375,34 @@ def test_integer_numbers_in_parquet_and_missing_values(
     assert (rows[None]["messages"], rows[None]["parts"]) == (1, 1)
 
 
+@pytest.mark.parametrize("form", ["plain", "plus", "dictionary", "large_string"])
+def test_number_columns_of_every_form_give_the_librarys_countries(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path, files: dict[str, pathlib.Path], form: str
+) -> None:
+    # The same destinations written as digits, with "+", as a dictionary column (repeated
+    # numbers), and as large_string; with an empty string and a null (no destination) and
+    # +1/+7/+44 numbers of several countries each (decided by libphonenumber's patterns).
+    numbers = ["447700900123", "12025550123", "16045550123", "", None, "447700900123",
+               "441534456789", "79161234567", "77011234567", "12025550123", "390669812345"]  # fmt: skip
+    if form == "plus":
+        numbers = [None if n is None else (f"+{n}" if n else n) for n in numbers]
+    texts = [f"message {i}" for i in range(len(numbers))]
+    column: Any = pa.array(numbers, pa.string())
+    if form == "dictionary":
+        column = column.dictionary_encode()
+    elif form == "large_string":
+        column = column.cast(pa.large_string())
+    path = tmp_path / f"{form}.parquet"
+    pq.write_table(pa.table({"text": pa.array(texts, pa.string()), "to": column}), path)
+    dest = destinations(capsys, str(path), "--prices", str(files["prices"]), "--to-column", "to")
+    assert_matches_library(dest, expected(texts, numbers), parts_of(texts), numbers)
+    expect = pricing.countries_of([n or None for n in numbers])
+    rows = rows_by_country(dest)
+    for country in set(expect):
+        assert rows[country]["messages"] == expect.count(country), country
+    assert {"GB", "US", "CA", "JE", "RU", "KZ", "VA"} <= set(rows)
+
+
 def test_many_chunks_give_the_same_table(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, files: dict[str, pathlib.Path]
 ) -> None:

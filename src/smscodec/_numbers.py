@@ -330,8 +330,10 @@ class _Places:
         keys, key_entry, widths, mains, shared, entries = self._arrow
         values = values.cast(pa.string())
         # The plain forms ("447700900123", "+447700900123"); anything else goes one by one.
-        plain = numpy_of(pc.match_substring_regex(values, r"^\+?[1-9][0-9]*$"))
-        digits = pc.replace_substring_regex(values, r"^\+", "")
+        # (What the pattern ^\+?[1-9][0-9]*$ says, without a regular expression pass.)
+        has_plus = pc.any(pc.starts_with(values, pattern="+")).as_py()
+        digits = pc.replace_substring_regex(values, r"^\+", "") if has_plus else values
+        plain = numpy_of(pc.ascii_is_decimal(digits)) & ~numpy_of(pc.starts_with(digits, pattern="0"))
         found = pc.index_in(pc.utf8_slice_codeunits(digits, 0, 3), value_set=keys)
         entry = numpy_of(pc.take(key_entry, found), null=-1)
         known = entry >= 0

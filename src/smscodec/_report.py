@@ -925,10 +925,10 @@ class Destinations:
         return {"country": countries, "cost": strings, "cost_units": cost_units, "cost_scale": scale}
 
     def _arrow_ids(self, numbers: Any) -> npt.NDArray[np.intp] | None:
-        """The country numbers of a pyarrow column of numbers, placed a distinct value at a
-        time (what ``pricing.countries_of`` gives, without a Python object per row); None
-        for a column of another type, or holding a value that is no phone number (then
-        ``countries_of`` says which, value by value)."""
+        """The country numbers of a pyarrow column of numbers, placed a column at a time
+        (what ``pricing.countries_of`` gives, without a Python object per row; a dictionary
+        column through its dictionary); None for a column of another type, or holding a
+        value that is no phone number (then ``countries_of`` says which, value by value)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -936,29 +936,35 @@ class Destinations:
             numbers = numbers.combine_chunks()
         kind = numbers.type
         if pa.types.is_dictionary(kind):
-            numbers, kind = numbers.dictionary_decode(), kind.value_type
+            of_values = self._arrow_ids(numbers.dictionary)
+            if of_values is None:
+                return None
+            # A null index (no destination) becomes -1, so slot 0 after the shift.
+            index = _pyarrow_arrays.numpy_of(numbers.indices, null=-1).astype(np.intp) + 1
+            return np.r_[np.intp(0), of_values][index]  # type: ignore[no-any-return]
         if pa.types.is_integer(kind):
             numbers = pc.cast(numbers, pa.string())
         elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             return None
-        encoded = numbers.dictionary_encode()
-        values = encoded.dictionary
+        # Every row's own value (a campaign's numbers are mostly distinct: a dictionary of
+        # them cost more than placing them all); a missing value or an empty string is no
+        # destination (slot 0).
+        present = _pyarrow_arrays.numpy_of(pc.binary_length(numbers), null=0) > 0
+        values = (
+            numbers if present.all() else pc.filter(numbers, _pyarrow_arrays.from_numpy(present, pa.bool_()))
+        )
         codes, names, errors = _numbers.regions_arrow(values)
         if errors:
             return None
-        # The regions met (a few hundred at most) -> country numbers; an empty string is
-        # no destination, as a missing value is (slot 0).
+        # The regions met (a few hundred at most) -> country numbers.
         numbers_of = np.zeros(len(names), dtype=np.intp)
         for code in np.unique(codes).tolist():
             region = names[code]
             number = self._index.get(region)
             numbers_of[code] = self._number(region) if number is None else number
-        lookup = np.zeros(len(values) + 1, dtype=np.intp)
-        lookup[1:] = numbers_of[codes]
-        lookup[1:][_pyarrow_arrays.numpy_of(pc.binary_length(values)) == 0] = 0
-        # A null index (no destination) becomes -1, so slot 0 after the shift.
-        indices = _pyarrow_arrays.numpy_of(encoded.indices, null=-1).astype(np.intp) + 1
-        return lookup[indices]
+        ids = np.zeros(len(numbers), dtype=np.intp)
+        ids[present] = numbers_of[codes]
+        return ids
 
     def record(self) -> dict[str, Any]:
         """The per-country table, as a JSON-ready dict (amounts as decimal strings)."""
