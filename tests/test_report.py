@@ -276,3 +276,43 @@ def test_every_figure_equals_recounting(
         assert totals.both == sum(
             smscodec.count_segments(t, smart=True, languages=languages) for t in present
         )
+
+
+@given(
+    st.integers(0, 12),
+    st.lists(
+        st.tuples(
+            st.integers(0, 11), st.integers(0x80, 0x10FFFF).filter(lambda cp: not 0xD800 <= cp <= 0xDFFF)
+        ),
+        max_size=30,
+        unique=True,
+    ),
+)
+def test_blocking_column_as_list_and_as_arrow(size: int, pairs: list[tuple[int, int]]) -> None:
+    import numpy as np
+
+    from smscodec._report import Blocking
+
+    pairs = sorted((row, cp) for row, cp in pairs if row < size)
+    owner = np.array([row for row, _ in pairs], dtype=np.intp)
+    cps = np.array([cp for _, cp in pairs], dtype=np.int64)
+    expected = ["".join(chr(cp) for row, cp in pairs if row == i) for i in range(size)]
+    column = Blocking(size, owner, cps)
+    assert column.to_list() == expected
+    pa = pytest.importorskip("pyarrow")
+    arrow = column.to_arrow()
+    arrow.validate(full=True)
+    assert arrow.type == pa.string()
+    assert arrow.to_pylist() == expected
+
+
+def test_blocking_column_keeps_a_lone_surrogate_as_a_list_and_refuses_it_as_arrow() -> None:
+    import numpy as np
+
+    from smscodec._report import Blocking
+
+    column = Blocking(2, np.array([1], dtype=np.intp), np.array([0xD800], dtype=np.int64))
+    assert column.to_list() == ["", "\ud800"]
+    pytest.importorskip("pyarrow")
+    with pytest.raises(UnicodeEncodeError):
+        column.to_arrow()

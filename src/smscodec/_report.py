@@ -152,11 +152,16 @@ class Blocking:
             return blocking
         # Every message's characters back to back in one string, cut where the message
         # changes (slicing a str is far cheaper than a numpy split per message).
-        chars_in_order = "".join(map(chr, self.cps.tolist()))
+        chars_in_order = self._text()
         starts, ends = _runs(self.owner)
         for row, lo, hi in zip(self.owner[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
             blocking[row] = chars_in_order[lo:hi]
         return blocking
+
+    def _text(self) -> str:
+        # All the code points as one str, through the UTF-32 codec (C speed; a lone
+        # surrogate, which a caller's str may hold, kept as chr() would keep it).
+        return self.cps.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
     def to_arrow(self) -> Any:
         """The same as a pyarrow ``string`` array, from the code points without a str
@@ -165,7 +170,7 @@ class Blocking:
         import pyarrow as pa
 
         cps = self.cps
-        data = "".join(map(chr, cps.tolist())).encode("utf-8")
+        data = self._text().encode("utf-8")
         width = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
         offsets = np.zeros(self.size + 1, dtype=np.int32)
         octets = np.bincount(self.owner, weights=width, minlength=self.size).astype(np.int64)
