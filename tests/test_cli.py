@@ -528,6 +528,48 @@ def test_no_progress_flag_and_small_inputs_draw_nothing(
         assert json.loads(capsys.readouterr().out)["messages"] == 3000  # stdout: the JSON alone
 
 
+@pytest.mark.parametrize(
+    ("cpus", "extra", "pipelined"),
+    [(2, [], True), (1, [], False), (2, ["--threads", "1"], False), (1, ["--threads", "2"], True)],
+)
+def test_parquet_reading_and_output_writing_take_threads_of_their_own_by_default_on_several_cpus(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: pathlib.Path,
+    cpus: int,
+    extra: list[str],
+    pipelined: bool,
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from smscodec import _outputs, cli
+
+    monkeypatch.setattr(_inputs, "CHUNK", 113)
+    monkeypatch.setattr(cli, "_usable_cpus", lambda: cpus)
+    used: list[str] = []
+    prefetch, in_background = _inputs.prefetch, _outputs.in_background
+    monkeypatch.setattr(_inputs, "prefetch", lambda chunks: used.append("reader") or prefetch(chunks))
+    monkeypatch.setattr(_outputs, "in_background", lambda w: used.append("writer") or in_background(w))
+    texts = _example_texts()
+    path = tmp_path / "m.parquet"
+    pq.write_table(pa.table({"text": texts}), path, row_group_size=1000)
+    out_path = tmp_path / "out.parquet"
+    code, out, _ = run(capsys, "analyze", str(path), "--json", "--output", str(out_path), *extra)
+    assert code == 0
+    assert used == (["writer", "reader"] if pipelined else [])
+    assert _totals(json.loads(out)) == _expected(texts, len(texts))
+    assert pq.read_table(out_path).column("text").to_pylist() == texts
+
+
+def test_usable_cpus_is_the_affinity_mask() -> None:
+    from smscodec import cli
+
+    if hasattr(os, "sched_getaffinity"):
+        assert cli._usable_cpus() == len(os.sched_getaffinity(0))
+    else:
+        assert cli._usable_cpus() == (os.cpu_count() or 1)
+
+
 def test_parquet_read_in_a_thread_of_its_own(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
 ) -> None:

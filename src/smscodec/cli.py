@@ -9,7 +9,10 @@ with what replacing it alone would save) and what smart encoding and national la
 tables save, each saving with what it is compared with.  ``--json`` prints the same as
 JSON; ``--output PATH`` also writes every message with its figures (``_outputs``);
 ``--html PATH`` the report as one self-contained HTML page (:mod:`smscodec.report`);
-``--threads N`` counts on N threads and, from 2, reads and writes in threads of their own.
+``--threads N`` counts on N threads and, from 2, reads and writes in threads of their own;
+without it, counting takes one thread and a Parquet file is read and ``--output`` written
+in threads of their own when the process may use more than one CPU (``--threads 1``: all
+in one thread).
 The progress bar goes to stderr, and only when stderr is a terminal.
 
 Bad input (a missing file or column, an unreadable file, text that is not UTF-8) is one
@@ -246,7 +249,7 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
                 smart=args.smart,
                 prices=prices is not None,
             )
-            if (args.threads or 1) > 1:
+            if _pipelined(args):
                 writer = _outputs.in_background(writer)
         except BaseException:
             source.close()
@@ -255,7 +258,7 @@ def _cmd_analyze(args: argparse.Namespace, out: IO[str]) -> int:
     # With more than one thread, a reader thread decodes a Parquet file while the kernels
     # count (pyarrow releases the GIL).  Text and CSV parsing hold the GIL: a reader thread
     # would only contend for it (measured: no gain), so they are read here.
-    threaded = (args.threads or 1) > 1 and fmt == "parquet"
+    threaded = _pipelined(args) and fmt == "parquet"
     chunks = _inputs.prefetch(iter(source)) if threaded else iter(source)
     messages = done = 0
     failed = True
@@ -390,6 +393,25 @@ def _where(chunk: Any, index: int, args: argparse.Namespace) -> str:
 _HTML_SAMPLE = 5
 
 
+def _pipelined(args: argparse.Namespace) -> bool:
+    """Whether reading (Parquet) and ``--output`` writing get threads of their own: with
+    ``--threads`` 2 or more, and by default when this process may run on more than one
+    CPU (both release the GIL: measured on 1,000,000 rows, analyze 1.57 -> 2.09M/s and
+    ``--output`` Parquet 0.73 -> 1.01M/s on two cores).  Counting itself stays on
+    ``--threads`` threads (one by default)."""
+    if args.threads is not None:
+        return bool(args.threads > 1)
+    return _usable_cpus() > 1
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0))
+    return os.cpu_count() or 1
+
+
 def _threads(text: str) -> int:
     try:
         value = int(text)
@@ -495,7 +517,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_threads,
         default=None,
         help="threads for counting; 2 or more also read the input and write --output in threads of "
-        "their own (default: 1)",
+        "their own (default: counting on 1, reading Parquet and writing --output in threads of their "
+        "own when more than one CPU is usable; 1: everything in one thread)",
     )
     an.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar on stderr")
     an.add_argument(
