@@ -318,7 +318,11 @@ def _parquet(path: str, column: str, keep_rows: bool, extra: str | None = None) 
     if not os.path.exists(path):
         raise CliError(f"no such file: {path}")
     try:
-        pfile = pq.ParquetFile(path)
+        # pre_buffer off: with it, pyarrow keeps the coalesced reads of every row group
+        # read so far until the file is closed, so memory grew with the file (measured on
+        # 2,000,000 rows: 98 MiB of Arrow memory held after 16 groups, 3 MiB without; the
+        # same speed from a local file).
+        pfile = pq.ParquetFile(path, pre_buffer=False)
     except (OSError, pa.ArrowException) as exc:
         raise CliError(f"unreadable Parquet file {path}: {exc}") from None
     schema = pfile.schema_arrow
