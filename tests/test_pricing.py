@@ -496,6 +496,48 @@ def test_shared_dialing_codes_match_phonenumbers_number_by_number(code: str, nat
     assert country_of("+" + digits) == expected
 
 
+def test_a_column_of_every_example_number_gives_what_phonenumbers_gives() -> None:
+    # The column path (pyarrow.compute over the whole column, RE2 for shared codes) and the
+    # value-by-value path against phonenumbers itself, with and without "+", and with a
+    # number repeated (as a campaign repeats recipients).
+    pa = pytest.importorskip("pyarrow")
+    numbers = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(12):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                numbers.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:])
+    numbers += numbers[:50]
+    expected = [reference_country(digits) for digits in numbers]
+    assert countries_of(pa.array(numbers, pa.string())) == expected
+    assert countries_of(pa.array(["+" + n for n in numbers], pa.large_string())) == expected
+    assert countries_of(pa.array(numbers, pa.string()).dictionary_encode()) == expected
+    assert countries_of(numbers) == expected
+    assert len(set(expected)) > 200
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SHARED_CODES), st.text(alphabet="0123456789", min_size=2, max_size=14)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_a_column_of_shared_code_numbers_equals_the_value_by_value_path(
+    numbers: list[tuple[str, str]],
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    digits = [code + national for code, national in numbers]
+    try:
+        expected = [country_of(d) for d in digits]
+    except PricingError:
+        with pytest.raises(PricingError):
+            countries_of(pa.array(digits, pa.string()))
+        return
+    assert countries_of(pa.array(digits, pa.string())) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(["1", "7", "44", "49", "33", "61", "262", "358"]),

@@ -222,12 +222,18 @@ class _Shared:
                     values = pc.filter(values, from_numpy(rest, pa.bool_()))
             if not others or not len(values):
                 continue
-            # The first region that claims a number: assigned from the last to the first.
-            choice = np.full(len(values), -1, dtype=np.int32)
-            for k in range(len(others) - 1, -1, -1):
-                choice[numpy_of(_all_match(values, others[k][1]))] = code_of(others[k][0])
-            claimed_rows = choice >= 0
-            out[rows[claimed_rows]] = choice[claimed_rows]
+            # The first region that claims a number has it: the regions in order, each tried
+            # on the numbers no region before it claimed (the RE2 passes are most of the
+            # cost, and a main region's neighbours, such as CA among +1's 25, claim early).
+            for region, patterns in others:
+                if not len(values):
+                    break
+                claimed = numpy_of(_all_match(values, patterns))
+                if claimed.any():
+                    out[rows[claimed]] = code_of(region)
+                    rest = ~claimed
+                    rows = rows[rest]
+                    values = pc.filter(values, from_numpy(rest, pa.bool_()))
         return out
 
 
