@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ._pyarrow_arrays import from_numpy, integers, numpy_of, strings
+from ._pyarrow_arrays import from_numpy, numpy_of, strings
 from .errors import PricingError, shown
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ class _Places:
             number = {entry: k for k, entry in enumerate(entries)}
             self._arrow = (
                 strings(list(self.by_prefix)),
-                integers([number[e] for e in self.by_prefix.values()], pa.int32()),
+                from_numpy([number[e] for e in self.by_prefix.values()], pa.int32()),
                 np.array([e[0] for e in entries], dtype=np.int64),
                 np.array([self.code(e[1]) for e in entries], dtype=np.int32),
                 np.array([e[2] is not None for e in entries], dtype=bool),

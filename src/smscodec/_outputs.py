@@ -34,7 +34,7 @@ from typing import IO, Any
 import numpy as np
 
 from ._inputs import Chunk
-from ._pyarrow_arrays import from_numpy, strings
+from ._pyarrow_arrays import from_numpy, strings, validity
 from .errors import CliError
 
 __all__ = ["OUTPUT_SUFFIXES", "Writer", "in_background", "open_output"]
@@ -218,7 +218,7 @@ class _ParquetWriter(Writer):
         valid = units >= 0
         words = np.zeros((len(units), 2), dtype=np.int64)
         words[:, 0] = np.where(valid, units, 0)  # non-negative: a zero high half
-        bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        bitmap = None if valid.all() else validity(valid)
         return pa.Array.from_buffers(kind, len(units), [bitmap, pa.py_buffer(words)])
 
     def write(self, chunk: Chunk, result: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ to answer (pyarrow 26, ``_is_array_like``).  With pandas installed that costs ab
 0.2 s on first use (this machine): more than the CLI's report takes to count a million
 messages.  Nothing here needs pandas, so the report, the output writers and the number
 to country mapping build their arrays from buffers (``pa.Array.from_buffers`` over
-``bytes``, ``array.array`` or numpy memory) and read them back with ``np.frombuffer``
+``bytes`` or numpy memory) and read them back with ``np.frombuffer``
 (numpy is in every extra that brings pyarrow).
 
 Every function takes and returns plain (non-chunked) arrays; none copies more than the
@@ -15,7 +15,6 @@ one pass that forms the buffer.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["from_numpy", "integers", "numpy_of", "scalar", "strings", "validity"]
+__all__ = ["from_numpy", "numpy_of", "strings", "validity"]
 
 # Arrow's ``string`` type has int32 offsets: a chunk's UTF-8 must stay below 2 GiB.
 _MAX_STRING_DATA = 2**31 - 1
@@ -68,43 +67,40 @@ def _offsets(lengths: Any, n: int, large: bool) -> Any:
     return offsets
 
 
-def validity(flags: Sequence[bool]) -> Any:
-    """The Arrow validity bitmap (a pyarrow Buffer, least significant bit first) of
-    ``flags``: a bit set for each true flag."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    octets = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
-    return pc.cast(octets, pa.bool_()).buffers()[1]  # a fresh array: offset 0
-
-
-def integers(values: Sequence[int], kind: Any) -> Any:
-    """A pyarrow integer array of type ``kind`` holding ``values`` (no nulls)."""
-    import pyarrow as pa
-
-    code = {8: "b", 16: "h", 32: "i", 64: "q"}[kind.bit_width]
-    if pa.types.is_unsigned_integer(kind):
-        code = code.upper()
-    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(array(code, values))])
-
-
-def from_numpy(values: npt.NDArray[Any], kind: Any, *, valid: npt.NDArray[np.bool_] | None = None) -> Any:
-    """A pyarrow array of the fixed-width type ``kind`` over a numpy array of the same
-    width (converted to it first when it is not), null where ``valid`` is false."""
+def validity(flags: Any) -> Any:
+    """The Arrow bitmap (a pyarrow Buffer, least significant bit first) of ``flags``
+    (booleans: a sequence or a numpy array): a bit set for each true flag."""
     import numpy as np
     import pyarrow as pa
 
-    dtype = np.dtype(kind.to_pandas_dtype()) if not pa.types.is_boolean(kind) else None
-    if dtype is None:
-        data = pa.py_buffer(np.packbits(np.asarray(values, dtype=bool), bitorder="little"))
+    return pa.py_buffer(np.packbits(np.asarray(flags, dtype=bool), bitorder="little"))
+
+
+def from_numpy(values: Any, kind: Any, *, valid: npt.NDArray[np.bool_] | None = None) -> Any:
+    """A pyarrow array of the fixed-width type ``kind`` (integers, booleans) holding
+    ``values`` (a numpy array or a sequence, converted to ``kind``'s width when it is not
+    of it), null where ``valid`` is false."""
+    import numpy as np
+    import pyarrow as pa
+
+    if pa.types.is_boolean(kind):
+        data = validity(values)
     else:
-        data = pa.py_buffer(np.ascontiguousarray(values, dtype=dtype))
+        data = pa.py_buffer(np.ascontiguousarray(values, dtype=np.dtype(kind.to_pandas_dtype())))
     bitmap = None
     nulls = 0
     if valid is not None and not valid.all():
-        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        bitmap = validity(valid)
         nulls = int(len(valid) - np.count_nonzero(valid))
     return pa.Array.from_buffers(kind, len(values), [bitmap, data], null_count=nulls)
+
+
+def _bits(buffer: Any, offset: int, n: int) -> npt.NDArray[np.bool_]:
+    """Bits ``offset`` to ``offset + n`` of an Arrow bitmap (None: all clear)."""
+    import numpy as np
+
+    octets = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    return np.unpackbits(octets, bitorder="little", count=offset + n)[offset:].astype(bool)
 
 
 def numpy_of(values: Any, *, null: int | None = None) -> npt.NDArray[Any]:
@@ -121,10 +117,7 @@ def numpy_of(values: Any, *, null: int | None = None) -> npt.NDArray[Any]:
     n, offset = len(values), values.offset
     validity_buffer, data_buffer = values.buffers()[:2]
     if pa.types.is_boolean(kind):
-        bits = (
-            np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-        )
-        out: Any = np.unpackbits(bits, bitorder="little", count=offset + n)[offset:].astype(bool)
+        out: Any = _bits(data_buffer, offset, n)
     else:
         dtype = np.dtype(kind.to_pandas_dtype())
         if data_buffer is None:
@@ -134,15 +127,5 @@ def numpy_of(values: Any, *, null: int | None = None) -> npt.NDArray[Any]:
     if values.null_count:
         if null is None:
             raise ValueError(f"{values.null_count} nulls in an array read without a value for them")
-        bits = np.frombuffer(validity_buffer, dtype=np.uint8)
-        valid = np.unpackbits(bits, bitorder="little", count=offset + n)[offset:].astype(bool)
-        out = np.where(valid, out, null).astype(out.dtype)
+        out = np.where(_bits(validity_buffer, offset, n), out, null).astype(out.dtype)
     return out  # type: ignore[no-any-return]
-
-
-def scalar(value: int | str, kind: Any) -> Any:
-    """A pyarrow scalar of type ``kind`` (an integer or string type), for a compute
-    function's operand."""
-    if isinstance(value, str):
-        return strings([value])[0].cast(kind)
-    return integers([value], kind)[0]

@@ -131,8 +131,7 @@ def _take(texts: Any, index: npt.NDArray[np.intp]) -> Any:
 
     # An Arrow index array over the numpy one's memory: given a numpy array, take
     # converts it element by element, and pa.array would import pandas.
-    index = np.ascontiguousarray(index, dtype=np.int64)
-    return texts.take(pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)]))
+    return texts.take(_pyarrow_arrays.from_numpy(index, pa.int64()))
 
 
 @dataclass(frozen=True)

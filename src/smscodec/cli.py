@@ -396,9 +396,9 @@ _HTML_SAMPLE = 5
 def _pipelined(args: argparse.Namespace) -> bool:
     """Whether reading (Parquet) and ``--output`` writing get threads of their own: with
     ``--threads`` 2 or more, and by default when this process may run on more than one
-    CPU (both release the GIL: measured on 1,000,000 rows, analyze 1.57 -> 2.09M/s and
-    ``--output`` Parquet 0.73 -> 1.01M/s on two cores).  Counting itself stays on
-    ``--threads`` threads (one by default)."""
+    CPU (both release the GIL: measured on 1,000,000 rows, analyze 1.87 -> 2.39M/s and
+    ``--output`` Parquet 0.96 -> 1.32M/s on two cores, benchmarks/test_bench_cli.py).
+    Counting itself stays on ``--threads`` threads (one by default)."""
     if args.threads is not None:
         return bool(args.threads > 1)
     return _usable_cpus() > 1

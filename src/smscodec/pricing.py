@@ -749,7 +749,7 @@ def _arrow_countries(column: Any, invalid: dict[int, str] | None = None) -> list
     if errors and invalid is not None:
         # Every row holding one of the bad values, in one pass over the indices.
         indices = encoded.indices
-        bad = _pyarrow_arrays.integers(list(errors), indices.type)
+        bad = _pyarrow_arrays.from_numpy(list(errors), indices.type)
         rows = pc.indices_nonzero(pc.is_in(indices, value_set=bad))  # a null is in no set
         for row, k in zip(rows.to_pylist(), pc.take(indices, rows).to_pylist(), strict=True):
             invalid[row] = str(errors[k])
